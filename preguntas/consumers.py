@@ -1,0 +1,224 @@
+"""The classroom socket: one consumer, one URL per classroom (docs/protocol.md).
+
+Thin by design: parse a frame, check who may send it, call a rule in
+``preguntas.live`` through ``database_sync_to_async``, broadcast the outcome.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from datetime import datetime
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from preguntas import live
+from preguntas.live import LiveError
+
+log = logging.getLogger(__name__)
+
+# Close codes (docs/protocol.md).
+CLOSE_NOT_FOUND = 4404
+CLOSE_RATE_LIMITED = 4429
+
+TEACHER_TYPES = {"push", "close"}
+STUDENT_TYPES = {"join", "answer"}
+
+
+def encode(frame: dict) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+class AulaConsumer(AsyncWebsocketConsumer):
+    aula = None
+    alumno = None
+    is_teacher = False
+
+    async def connect(self):
+        code = self.scope["url_route"]["kwargs"]["code"]
+        self.aula = await database_sync_to_async(live.find_aula)(code)
+        await self.accept()
+        if self.aula is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        user = self.scope.get("user")
+        self.is_teacher = bool(user and user.is_authenticated and user.pk == self.aula.propietario_id)
+        self._window_start, self._window_frames = time.monotonic(), 0
+        if self.is_teacher:
+            self._pending_answers: list[dict] = []
+            self._roster_dirty = False
+            self._flush_task = None
+            self._deadline_task = None
+            await self.channel_layer.group_add(self.aula.group_name, self.channel_name)
+            await self.channel_layer.group_add(self.aula.teacher_group_name, self.channel_name)
+            state = await database_sync_to_async(live.teacher_state)(self.aula)
+            await self._send(state)
+            if state["round"] and state["round"]["deadline"]:
+                self._schedule_deadline(state["round"]["round"], state["round"]["deadline"])
+
+    async def disconnect(self, code):
+        if self.aula is None:
+            return
+        await self.channel_layer.group_discard(self.aula.group_name, self.channel_name)
+        if self.is_teacher:
+            await self.channel_layer.group_discard(self.aula.teacher_group_name, self.channel_name)
+            for task in (self._flush_task, self._deadline_task):
+                if task:
+                    task.cancel()
+        if self.alumno is not None:
+            await database_sync_to_async(live.mark_connected)(self.alumno["id"], -1)
+            await self._notify_teacher({"type": "presence.changed"})
+
+    # Incoming frames ----------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.aula is None:
+            return
+        if not await self._within_rate_limit():
+            return
+        try:
+            frame = self._parse(text_data, bytes_data)
+            kind = frame.get("type")
+            handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
+            if handler is None or kind not in TEACHER_TYPES | STUDENT_TYPES | {"ping"}:
+                raise LiveError("unknown_type", "Tipo de mensaje desconocido.")
+            if kind in TEACHER_TYPES and not self.is_teacher:
+                raise LiveError("forbidden", "Solo el docente del aula puede hacer eso.")
+            if kind in STUDENT_TYPES and self.is_teacher:
+                raise LiveError("forbidden", "El docente no responde preguntas.")
+            await handler(frame)
+        except LiveError as error:
+            await self._send({"type": "error", "code": error.code, "detail": error.detail})
+
+    def _parse(self, text_data, bytes_data) -> dict:
+        if text_data is None:
+            raise LiveError("bad_json", "Solo se aceptan mensajes de texto JSON.")
+        if len(text_data.encode()) > settings.QRT_MAX_FRAME_BYTES:
+            raise LiveError("too_large", f"Mensaje de más de {settings.QRT_MAX_FRAME_BYTES} bytes.")
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            raise LiveError("bad_json", "El mensaje no es JSON válido.") from None
+        if not isinstance(frame, dict):
+            raise LiveError("bad_json", "El mensaje debe ser un objeto JSON.")
+        return frame
+
+    async def _within_rate_limit(self) -> bool:
+        """Count frames per window: over the limit gets an error, twice over closes."""
+        now = time.monotonic()
+        if now - self._window_start >= settings.QRT_RATE_LIMIT_WINDOW:
+            self._window_start, self._window_frames = now, 0
+        self._window_frames += 1
+        limit = settings.QRT_RATE_LIMIT_FRAMES
+        if self._window_frames <= limit:
+            return True
+        if self._window_frames > 2 * limit:
+            await self.close(code=CLOSE_RATE_LIMITED)
+        elif self._window_frames == limit + 1:
+            await self._send(
+                {"type": "error", "code": "rate_limited", "detail": "Demasiados mensajes; espera unos segundos."}
+            )
+        return False
+
+    async def on_ping(self, frame):
+        await self._send({"type": "pong"})
+
+    async def on_join(self, frame):
+        if self.alumno is not None:
+            raise LiveError("already_joined", "Ya estás dentro del aula.")
+        if "token" in frame:
+            alumno = await database_sync_to_async(live.rejoin)(self.aula, frame["token"])
+        else:
+            alumno = await database_sync_to_async(live.join)(self.aula, frame.get("name"))
+        self.alumno = {"id": alumno.pk, "name": alumno.nombre}
+        await database_sync_to_async(live.mark_connected)(alumno.pk, +1)
+        await self.channel_layer.group_add(self.aula.group_name, self.channel_name)
+        await self._send({"type": "joined", "student": self.alumno, "token": alumno.token})
+        await self._send(await database_sync_to_async(live.student_state)(self.aula, alumno.pk))
+        await self._notify_teacher({"type": "presence.changed"})
+
+    async def on_answer(self, frame):
+        if self.alumno is None:
+            raise LiveError("not_joined", "Únete al aula antes de responder.")
+        round_id, value = frame.get("round"), frame.get("value")
+        await database_sync_to_async(live.answer)(self.aula, self.alumno["id"], round_id, value)
+        await self._send({"type": "answered", "round": round_id, "value": value})
+        await self._notify_teacher({"type": "answer.stored", "student": self.alumno["id"], "value": value})
+
+    async def on_push(self, frame):
+        closed, ronda = await database_sync_to_async(live.push)(
+            self.aula, self.scope["user"], frame.get("question"), frame.get("seconds")
+        )
+        if closed is not None:
+            await self._broadcast(await database_sync_to_async(live.closed_frame)(closed))
+        self._pending_answers = []
+        await self._broadcast(live.question_frame(ronda))
+        if ronda.limite:
+            self._schedule_deadline(ronda.pk, ronda.limite.isoformat())
+
+    async def on_close(self, frame):
+        ronda = await database_sync_to_async(live.close)(self.aula, frame.get("round"))
+        await self._broadcast(await database_sync_to_async(live.closed_frame)(ronda))
+
+    # Group events -------------------------------------------------------
+
+    async def frame_send(self, event):
+        """A frame encoded once by the sender, delivered as is to every socket."""
+        await self.send(text_data=event["text"])
+
+    async def answer_stored(self, event):
+        self._pending_answers.append({"student": event["student"], "value": event["value"]})
+        self._schedule_flush()
+
+    async def presence_changed(self, event):
+        self._roster_dirty = True
+        self._schedule_flush()
+
+    # Helpers ------------------------------------------------------------
+
+    async def _send(self, frame: dict):
+        await self.send(text_data=encode(frame))
+
+    async def _broadcast(self, frame: dict):
+        await self.channel_layer.group_send(self.aula.group_name, {"type": "frame.send", "text": encode(frame)})
+
+    async def _notify_teacher(self, event: dict):
+        await self.channel_layer.group_send(self.aula.teacher_group_name, event)
+
+    def _schedule_flush(self):
+        """Coalesce answer and presence events into one tally frame per interval."""
+        if self._flush_task is None or self._flush_task.done():
+            self._flush_task = asyncio.ensure_future(self._flush_after_interval())
+
+    async def _flush_after_interval(self):
+        await asyncio.sleep(settings.QRT_TALLY_INTERVAL_MS / 1000)
+        answers, self._pending_answers = self._pending_answers, []
+        roster_dirty, self._roster_dirty = self._roster_dirty, False
+        frames = await database_sync_to_async(self._tally_frames)(roster_dirty)
+        frames[0]["answers"] = answers
+        for frame in frames:
+            await self._send(frame)
+
+    def _tally_frames(self, with_roster: bool) -> list[dict]:
+        ronda = live.open_round(self.aula)
+        frames = [live.tally(self.aula, ronda)]
+        if with_roster:
+            frames.append({"type": "roster", "students": live.roster(self.aula, ronda)})
+        return frames
+
+    def _schedule_deadline(self, round_id: int, deadline_iso: str):
+        if self._deadline_task:
+            self._deadline_task.cancel()
+        self._deadline_task = asyncio.ensure_future(self._close_at(round_id, deadline_iso))
+
+    async def _close_at(self, round_id: int, deadline_iso: str):
+        delay = (datetime.fromisoformat(deadline_iso) - timezone.now()).total_seconds()
+        await asyncio.sleep(max(0.0, delay))
+        try:
+            ronda = await database_sync_to_async(live.close)(self.aula, round_id)
+        except LiveError:
+            return  # closed already, by the teacher or another tab
+        await self._broadcast(await database_sync_to_async(live.closed_frame)(ronda))

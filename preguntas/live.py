@@ -1,0 +1,226 @@
+"""Rules of a live classroom, as plain synchronous functions.
+
+The consumer parses frames and calls these through ``database_sync_to_async``;
+everything here is testable without a socket. A refused action raises
+``LiveError`` with a protocol error code (see docs/protocol.md).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from preguntas.models import Alumno, Aula, Pregunta, Respuesta, Ronda
+
+MAX_ROUND_SECONDS = 3600
+
+
+class LiveError(Exception):
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def find_aula(code: str) -> Aula | None:
+    return Aula.objects.activas().select_related("propietario").filter(codigo=code.upper()).first()
+
+
+# Students ---------------------------------------------------------------
+
+
+def clean_name(name) -> str:
+    if not isinstance(name, str):
+        raise LiveError("invalid", "El nombre debe ser texto.")
+    name = " ".join(name.split())
+    if not name:
+        raise LiveError("invalid", "Escribe tu nombre para unirte.")
+    if len(name) > settings.QRT_MAX_NAME_LENGTH:
+        raise LiveError("invalid", f"El nombre admite como mucho {settings.QRT_MAX_NAME_LENGTH} caracteres.")
+    return name
+
+
+def join(aula: Aula, name) -> Alumno:
+    """Add a student; a name already taken in the classroom gets a number ("Ana 2")."""
+    name = clean_name(name)
+    if aula.alumnos.count() >= settings.QRT_MAX_STUDENTS_PER_CLASSROOM:
+        raise LiveError("full", "El aula está completa.")
+    candidate, n = name, 1
+    while True:
+        try:
+            with transaction.atomic():
+                return Alumno.objects.create(aula=aula, nombre=candidate)
+        except IntegrityError:
+            n += 1
+            candidate = f"{name} {n}"
+
+
+def rejoin(aula: Aula, token) -> Alumno:
+    if not isinstance(token, str) or not token:
+        raise LiveError("invalid", "Falta el token.")
+    alumno = Alumno.objects.filter(aula=aula, token=token).first()
+    if alumno is None:
+        raise LiveError("not_found", "No encontramos tu sesión en esta aula; únete de nuevo con tu nombre.")
+    return alumno
+
+
+def mark_connected(alumno_id: int, delta: int) -> None:
+    qs = Alumno.objects.filter(pk=alumno_id)
+    if delta < 0:
+        qs = qs.filter(conexiones__gt=0)
+    qs.update(conexiones=F("conexiones") + delta)
+
+
+# Rounds -----------------------------------------------------------------
+
+
+def open_round(aula: Aula) -> Ronda | None:
+    """The classroom's open round; one whose deadline passed is closed on the way."""
+    ronda = aula.ronda_abierta()
+    if ronda is not None and ronda.vencida():
+        _close(ronda)
+        return None
+    return ronda
+
+
+def push(aula: Aula, user, question_id, seconds=None) -> tuple[Ronda | None, Ronda]:
+    """Open a round with a question; an open round is closed first. Returns (closed, opened)."""
+    if not _is_int(question_id):
+        raise LiveError("invalid", "«question» debe ser el id de una pregunta.")
+    if seconds is not None and (not _is_int(seconds) or not 1 <= seconds <= MAX_ROUND_SECONDS):
+        raise LiveError("invalid", f"«seconds» debe ser un entero entre 1 y {MAX_ROUND_SECONDS}.")
+    pregunta = Pregunta.objects.visibles_para(user).filter(pk=question_id).first()
+    if pregunta is None:
+        raise LiveError("not_found", "Esa pregunta no existe en tu banco.")
+    with transaction.atomic():
+        previous = aula.ronda_abierta()
+        if previous is not None:
+            _close(previous)
+        now = timezone.now()
+        ronda = Ronda.objects.create(
+            aula=aula,
+            pregunta=pregunta,
+            texto=pregunta.texto,
+            correcta=pregunta.respuesta,
+            abierta=now,
+            limite=now + timedelta(seconds=seconds) if seconds else None,
+        )
+    return previous, ronda
+
+
+def close(aula: Aula, round_id) -> Ronda:
+    ronda = _round_of(aula, round_id)
+    if not ronda.esta_abierta:
+        raise LiveError("round_closed", "Esa ronda ya está cerrada.")
+    _close(ronda)
+    return ronda
+
+
+def _close(ronda: Ronda) -> None:
+    if not Ronda.objects.filter(pk=ronda.pk, cerrada__isnull=True).update(cerrada=timezone.now()):
+        raise LiveError("round_closed", "Esa ronda ya está cerrada.")
+    ronda.refresh_from_db(fields=["cerrada"])
+
+
+def _round_of(aula: Aula, round_id) -> Ronda:
+    if not _is_int(round_id):
+        raise LiveError("invalid", "«round» debe ser el id de una ronda.")
+    ronda = Ronda.objects.filter(aula=aula, pk=round_id).first()
+    if ronda is None:
+        raise LiveError("not_found", "Esa ronda no existe en esta aula.")
+    return ronda
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# Answers ----------------------------------------------------------------
+
+
+def check_answer(aula: Aula, round_id, value) -> Ronda:
+    """Validate an answer without storing it."""
+    ronda = _round_of(aula, round_id)
+    if not isinstance(value, bool):
+        raise LiveError("invalid", "«value» debe ser true o false.")
+    if not ronda.esta_abierta or ronda.vencida():
+        raise LiveError("round_closed", "La ronda ya está cerrada.")
+    return ronda
+
+
+def answer(aula: Aula, alumno_id: int, round_id, value) -> Respuesta:
+    ronda = check_answer(aula, round_id, value)
+    try:
+        with transaction.atomic():
+            return Respuesta.objects.create(ronda=ronda, alumno_id=alumno_id, valor=value)
+    except IntegrityError:
+        raise LiveError("already_answered", "Ya respondiste a esta pregunta.") from None
+
+
+def answer_of(alumno_id: int, ronda: Ronda) -> bool | None:
+    return Respuesta.objects.filter(ronda=ronda, alumno_id=alumno_id).values_list("valor", flat=True).first()
+
+
+def tally(aula: Aula, ronda: Ronda | None) -> dict:
+    counts = ronda.recuento() if ronda else {"true": 0, "false": 0}
+    return {
+        "type": "tally",
+        "round": ronda.pk if ronda else None,
+        **counts,
+        "answered": counts["true"] + counts["false"],
+        "connected": aula.alumnos.filter(conexiones__gt=0).count(),
+    }
+
+
+def roster(aula: Aula, ronda: Ronda | None) -> list[dict]:
+    """Every student of the classroom, whether connected, and their answer to the round."""
+    answers = dict(ronda.respuestas.values_list("alumno_id", "valor")) if ronda else {}
+    return [
+        {"id": a.pk, "name": a.nombre, "online": a.conexiones > 0, "answer": answers.get(a.pk)}
+        for a in aula.alumnos.all()
+    ]
+
+
+# Frames -----------------------------------------------------------------
+
+
+def round_payload(ronda: Ronda) -> dict:
+    return {
+        "round": ronda.pk,
+        "question": {"id": ronda.pregunta_id, "text": ronda.texto},
+        "deadline": ronda.limite.isoformat() if ronda.limite else None,
+    }
+
+
+def question_frame(ronda: Ronda) -> dict:
+    return {"type": "question", **round_payload(ronda)}
+
+
+def closed_frame(ronda: Ronda) -> dict:
+    return {"type": "closed", "round": ronda.pk, "correct": ronda.correcta, **ronda.recuento()}
+
+
+def student_state(aula: Aula, alumno_id: int) -> dict:
+    ronda = open_round(aula)
+    value = answer_of(alumno_id, ronda) if ronda else None
+    return {
+        "type": "state",
+        "round": round_payload(ronda) if ronda else None,
+        "answered": value is not None,
+        "value": value,
+        "classroom": {"name": aula.nombre, "code": aula.codigo},
+    }
+
+
+def teacher_state(aula: Aula) -> dict:
+    ronda = open_round(aula)
+    return {
+        "type": "state",
+        "round": round_payload(ronda) if ronda else None,
+        "answered": None,
+        "classroom": {"name": aula.nombre, "code": aula.codigo},
+        "tally": tally(aula, ronda),
+        "students": roster(aula, ronda),
+    }

@@ -1,0 +1,184 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Join codes are read aloud in a noisy room: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PreguntaQuerySet(models.QuerySet):
+    def visibles_para(self, user):
+        """A teacher's own questions plus the shared bank (questions with no owner)."""
+        return self.filter(Q(propietario=user) | Q(propietario__isnull=True))
+
+    def buscar(self, texto: str = "", tema: str = ""):
+        qs = self
+        if texto:
+            qs = qs.filter(texto__icontains=texto)
+        if tema:
+            qs = qs.filter(tema=tema)
+        return qs
+
+
+class Pregunta(models.Model):
+    texto = models.CharField(_("enunciado"), max_length=300)
+    respuesta = models.BooleanField(_("respuesta correcta"), help_text=_("Marcada: verdadero."))
+    tema = models.CharField(_("tema"), max_length=60, blank=True)
+    propietario = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("docente"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="preguntas",
+        help_text=_("Vacío: pregunta compartida con todos los docentes."),
+    )
+    creada = models.DateTimeField(_("creada"), auto_now_add=True)
+    actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
+
+    objects = PreguntaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pregunta")
+        verbose_name_plural = _("preguntas")
+        ordering = ["tema", "texto"]
+
+    def __str__(self):
+        return self.texto
+
+
+class AulaQuerySet(models.QuerySet):
+    def de(self, user):
+        return self.filter(propietario=user)
+
+    def activas(self):
+        return self.filter(archivada=False)
+
+
+class Aula(models.Model):
+    nombre = models.CharField(_("nombre"), max_length=80)
+    propietario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("docente"), on_delete=models.CASCADE, related_name="aulas"
+    )
+    codigo = models.CharField(_("código"), max_length=12, unique=True, default=new_join_code)
+    archivada = models.BooleanField(_("archivada"), default=False)
+    creada = models.DateTimeField(_("creada"), auto_now_add=True)
+
+    objects = AulaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aula")
+        verbose_name_plural = _("aulas")
+        ordering = ["archivada", "-creada"]
+
+    def __str__(self):
+        return f"{self.nombre} ({self.codigo})"
+
+    @property
+    def group_name(self) -> str:
+        """Channels group of every socket in this classroom."""
+        return f"aula.{self.pk}"
+
+    @property
+    def teacher_group_name(self) -> str:
+        """Channels group of the teacher's sockets only (tallies, roster)."""
+        return f"aula.{self.pk}.docente"
+
+    def ronda_abierta(self):
+        return self.rondas.filter(cerrada__isnull=True).select_related("pregunta").first()
+
+
+class Alumno(models.Model):
+    """A student who joined a classroom; the token lets them rejoin as the same person."""
+
+    aula = models.ForeignKey(Aula, verbose_name=_("aula"), on_delete=models.CASCADE, related_name="alumnos")
+    nombre = models.CharField(_("nombre"), max_length=60)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    conexiones = models.PositiveIntegerField(_("conexiones abiertas"), default=0)
+    creado = models.DateTimeField(_("se unió"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alumno")
+        verbose_name_plural = _("alumnos")
+        ordering = ["nombre", "pk"]
+        constraints = [models.UniqueConstraint(fields=["aula", "nombre"], name="alumno_nombre_unico_por_aula")]
+
+    def __str__(self):
+        return self.nombre
+
+
+class Ronda(models.Model):
+    """One push of a question to a classroom.
+
+    The statement and correct answer are copied at push time so that results stay
+    true even if the question is edited later.
+    """
+
+    aula = models.ForeignKey(Aula, verbose_name=_("aula"), on_delete=models.CASCADE, related_name="rondas")
+    pregunta = models.ForeignKey(
+        Pregunta, verbose_name=_("pregunta"), on_delete=models.SET_NULL, null=True, related_name="rondas"
+    )
+    texto = models.CharField(_("enunciado"), max_length=300)
+    correcta = models.BooleanField(_("respuesta correcta"))
+    abierta = models.DateTimeField(_("abierta"), default=timezone.now)
+    limite = models.DateTimeField(_("límite"), null=True, blank=True)
+    cerrada = models.DateTimeField(_("cerrada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ronda")
+        verbose_name_plural = _("rondas")
+        ordering = ["abierta", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["aula"], condition=Q(cerrada__isnull=True), name="una_ronda_abierta_por_aula"
+            )
+        ]
+
+    def __str__(self):
+        return self.texto
+
+    @property
+    def esta_abierta(self) -> bool:
+        return self.cerrada is None
+
+    def vencida(self, now=None) -> bool:
+        return self.limite is not None and (now or timezone.now()) >= self.limite
+
+    def recuento(self) -> dict:
+        counts = self.respuestas.aggregate(
+            verdadero=Count("pk", filter=Q(valor=True)), falso=Count("pk", filter=Q(valor=False))
+        )
+        return {"true": counts["verdadero"], "false": counts["falso"]}
+
+
+class Respuesta(models.Model):
+    ronda = models.ForeignKey(Ronda, verbose_name=_("ronda"), on_delete=models.CASCADE, related_name="respuestas")
+    alumno = models.ForeignKey(Alumno, verbose_name=_("alumno"), on_delete=models.CASCADE, related_name="respuestas")
+    valor = models.BooleanField(_("respuesta"))
+    recibida = models.DateTimeField(_("recibida"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("respuesta")
+        verbose_name_plural = _("respuestas")
+        ordering = ["recibida", "pk"]
+        constraints = [models.UniqueConstraint(fields=["ronda", "alumno"], name="una_respuesta_por_alumno_y_ronda")]
+
+    def __str__(self):
+        return f"{self.alumno} → {self.valor}"
+
+    @property
+    def acertada(self) -> bool:
+        return self.valor == self.ronda.correcta

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from preguntas import views
+
+app_name = "preguntas"
+
+urlpatterns = [
+    path("", views.alumno, name="alumno"),
+    path("unirse/<str:codigo>/", views.alumno, name="alumno_codigo"),
+    path("aulas/", views.aulas, name="aulas"),
+    path("aulas/<str:codigo>/", views.panel, name="panel"),
+    path("aulas/<str:codigo>/editar/", views.aula_editar, name="aula_editar"),
+    path("aulas/<str:codigo>/archivar/", views.aula_archivar, name="aula_archivar"),
+    path("aulas/<str:codigo>/resultados/", views.resultados, name="resultados"),
+    path("aulas/<str:codigo>/resultados.csv", views.resultados_csv, name="resultados_csv"),
+    path("preguntas/", views.preguntas, name="preguntas"),
+    path("preguntas/nueva/", views.pregunta_editar, name="pregunta_nueva"),
+    path("preguntas/<int:pk>/editar/", views.pregunta_editar, name="pregunta_editar"),
+]

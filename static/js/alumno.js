@@ -1,0 +1,195 @@
+/* The student's answer page: join, wait, answer, see the outcome.
+ * User text (questions, names) is only ever set with textContent. */
+(function () {
+  "use strict";
+  const $ = (id) => document.getElementById(id);
+  const STATES = ["unirse", "esperando", "pregunta", "resultado"];
+  const RESULT_SECONDS = 8;
+
+  let socket = null;
+  let code = "";
+  let pendingName = null;   // name to join with once the socket opens
+  let round = null;         // the open round: {round, question, deadline}
+  let myAnswer = null;      // this student's answer to the open round, or null
+  let joined = false;       // joined on the current connection
+  let countdown = null;
+  let backToWaiting = null;
+
+  const tokenKey = (c) => "qrt-token-" + c;
+
+  function show(state) {
+    for (const s of STATES) $("estado-" + s).hidden = s !== state;
+  }
+
+  function answerWord(value) {
+    return value ? gettext("Verdadero") : gettext("Falso");
+  }
+
+  function joinError(text) {
+    $("error-unirse").textContent = text;
+    $("error-unirse").hidden = false;
+    show("unirse");
+  }
+
+  function connect(newCode) {
+    if (socket) socket.stop();
+    code = newCode;
+    localStorage.setItem("qrt-last-code", code);
+    socket = new LiveSocket(code, {
+      onOpen() {
+        joined = false;
+        const token = localStorage.getItem(tokenKey(code));
+        if (token) socket.send({type: "join", token: token});
+        else if (pendingName) socket.send({type: "join", name: pendingName});
+      },
+      onStatus(status) {
+        $("reconectando").hidden = status !== "reconnecting";
+      },
+      onFatal() {
+        localStorage.removeItem("qrt-last-code");
+        joinError(gettext("No existe ningún aula con ese código."));
+      },
+      onFrame: handle,
+    });
+  }
+
+  function handle(frame) {
+    switch (frame.type) {
+      case "joined":
+        joined = true;
+        localStorage.setItem(tokenKey(code), frame.token);
+        $("alumno-nombre").textContent = frame.student.name;
+        break;
+      case "state":
+        if (frame.classroom) $("aula-nombre").textContent = frame.classroom.name;
+        myAnswer = frame.answered ? frame.value : null;
+        if (frame.round) showQuestion(frame.round);
+        else if ($("estado-resultado").hidden) show("esperando");
+        break;
+      case "question":
+        myAnswer = null;
+        showQuestion(frame);
+        break;
+      case "answered":
+        if (round && frame.round === round.round) {
+          myAnswer = frame.value;
+          renderAnswer();
+        }
+        break;
+      case "closed":
+        if (round && frame.round === round.round) showResult(frame);
+        break;
+      case "error":
+        handleError(frame);
+        break;
+    }
+  }
+
+  function handleError(frame) {
+    if (frame.code === "not_found" && !joined) {
+      // Our saved token is not valid in this classroom: join again with a name.
+      localStorage.removeItem(tokenKey(code));
+      if (pendingName) socket.send({type: "join", name: pendingName});
+      else { socket.stop(); joinError(frame.detail); }
+    } else if (frame.code === "invalid" || frame.code === "full") {
+      socket.stop();
+      joinError(frame.detail);
+    } else if (frame.code === "already_answered" || frame.code === "round_closed") {
+      $("estado-envio").textContent = frame.detail;
+    }
+  }
+
+  function showQuestion(payload) {
+    clearTimeout(backToWaiting);
+    round = payload;
+    $("pregunta-texto").textContent = payload.question.text;
+    renderAnswer();
+    startCountdown(payload.deadline);
+    show("pregunta");
+  }
+
+  function renderAnswer() {
+    for (const button of document.querySelectorAll(".btn-respuesta")) {
+      const value = button.dataset.value === "true";
+      button.disabled = myAnswer !== null;
+      button.classList.toggle("elegida", myAnswer === value);
+      button.setAttribute("aria-pressed", String(myAnswer === value));
+    }
+    $("estado-envio").textContent = myAnswer === null ? "" :
+      interpolate(gettext("Respuesta enviada: %s"), [answerWord(myAnswer)]);
+  }
+
+  function startCountdown(deadline) {
+    clearInterval(countdown);
+    const el = $("cuenta-atras");
+    el.hidden = !deadline;
+    if (!deadline) return;
+    const end = Date.parse(deadline);
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+      el.textContent = interpolate(gettext("Quedan %s s"), [left]);
+      if (left === 0) clearInterval(countdown);
+    };
+    tick();
+    countdown = setInterval(tick, 250);
+  }
+
+  function showResult(frame) {
+    clearInterval(countdown);
+    const title = $("resultado-titulo");
+    const correct = answerWord(frame.correct);
+    title.classList.remove("text-success", "text-danger");
+    if (myAnswer === null) {
+      title.textContent = gettext("Sin respuesta");
+      $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
+    } else if (myAnswer === frame.correct) {
+      title.textContent = gettext("¡Correcto!");
+      title.classList.add("text-success");
+      $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
+    } else {
+      title.textContent = gettext("Incorrecto");
+      title.classList.add("text-danger");
+      $("resultado-detalle").textContent = interpolate(gettext("Incorrecto — la respuesta era %s"), [correct]);
+    }
+    round = null;
+    myAnswer = null;
+    show("resultado");
+    backToWaiting = setTimeout(() => show("esperando"), RESULT_SECONDS * 1000);
+  }
+
+  for (const button of document.querySelectorAll(".btn-respuesta")) {
+    button.addEventListener("click", () => {
+      if (!round || myAnswer !== null) return;
+      const value = button.dataset.value === "true";
+      if (socket.send({type: "answer", round: round.round, value: value})) {
+        $("estado-envio").textContent = gettext("Enviando…");
+      } else {
+        $("estado-envio").textContent = gettext("Sin conexión: vuelve a intentarlo en un momento.");
+      }
+    });
+  }
+
+  $("form-unirse").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const newCode = $("codigo").value.trim().toUpperCase();
+    const name = $("nombre").value.trim();
+    $("error-unirse").hidden = true;
+    if (!newCode || !name) {
+      joinError(gettext("Escribe el código del aula y tu nombre."));
+      return;
+    }
+    pendingName = name;
+    show("esperando");
+    connect(newCode);
+  });
+
+  // After a reload, come back as the same student without asking again.
+  const lastCode = $("codigo").value.trim().toUpperCase() || localStorage.getItem("qrt-last-code");
+  if (lastCode && localStorage.getItem(tokenKey(lastCode))) {
+    show("esperando");
+    connect(lastCode);
+  } else {
+    show("unirse");
+    if ($("codigo").value) $("nombre").focus(); else $("codigo").focus();
+  }
+})();

@@ -1,0 +1,70 @@
+/* A WebSocket to a classroom that reconnects by itself (docs/protocol.md).
+ *
+ * new LiveSocket(code, {onOpen, onFrame, onStatus, onFatal})
+ *   onStatus(status): "connecting" | "open" | "reconnecting"
+ *   onFatal(closeCode): the server refused us for good (unknown classroom); no retry.
+ */
+(function () {
+  "use strict";
+  const FATAL_CODES = new Set([4404]);
+
+  class LiveSocket {
+    constructor(code, handlers) {
+      this.url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host +
+        "/ws/aula/" + encodeURIComponent(code) + "/";
+      this.handlers = handlers;
+      this.attempt = 0;
+      this.stopped = false;
+      this.connect();
+    }
+
+    connect() {
+      this.status(this.attempt === 0 ? "connecting" : "reconnecting");
+      const ws = new WebSocket(this.url);
+      this.ws = ws;
+      ws.onopen = () => {
+        this.attempt = 0;
+        this.status("open");
+        if (this.handlers.onOpen) this.handlers.onOpen();
+      };
+      ws.onmessage = (event) => {
+        let frame;
+        try { frame = JSON.parse(event.data); } catch (e) { return; }
+        this.handlers.onFrame(frame);
+      };
+      ws.onclose = (event) => {
+        if (this.ws !== ws) return;
+        if (FATAL_CODES.has(event.code)) {
+          this.stopped = true;
+          if (this.handlers.onFatal) this.handlers.onFatal(event.code);
+          return;
+        }
+        if (this.stopped) return;
+        this.attempt += 1;
+        this.status("reconnecting");
+        // Back off up to 5 s, with jitter so a class does not reconnect in lockstep.
+        const delay = Math.min(5000, 300 * 2 ** Math.min(this.attempt, 5)) * (0.5 + Math.random() / 2);
+        setTimeout(() => this.connect(), delay);
+      };
+    }
+
+    status(value) {
+      if (this.handlers.onStatus) this.handlers.onStatus(value);
+    }
+
+    send(frame) {
+      if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+        this.ws.send(JSON.stringify(frame));
+        return true;
+      }
+      return false;
+    }
+
+    stop() {
+      this.stopped = true;
+      if (this.ws) this.ws.close();
+    }
+  }
+
+  window.LiveSocket = LiveSocket;
+})();

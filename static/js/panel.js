@@ -1,0 +1,199 @@
+/* The teacher's control panel: push questions, watch answers land, close and reveal.
+ * User text (questions, names) is only ever set with textContent. */
+(function () {
+  "use strict";
+  const $ = (id) => document.getElementById(id);
+  const code = $("codigo").textContent.trim();
+
+  let round = null;        // {round, question, deadline, closed, correct}
+  const students = new Map();  // id -> {name, online, answer}
+  let countdown = null;
+
+  const socket = new LiveSocket(code, {
+    onStatus(status) {
+      const el = $("conexion");
+      el.dataset.status = status;
+      $("conexion-texto").textContent = status === "open" ? gettext("conectado") :
+        status === "reconnecting" ? gettext("reconectando…") : gettext("conectando…");
+      for (const b of document.querySelectorAll(".btn-enviar, #btn-cerrar, #btn-siguiente")) {
+        b.disabled = status !== "open";
+      }
+    },
+    onFrame: handle,
+  });
+
+  function handle(frame) {
+    switch (frame.type) {
+      case "state":
+        setStudents(frame.students);
+        if (frame.round) startRound(frame.round);
+        else if (round && !round.closed) clearRound();
+        renderTally(frame.tally);
+        break;
+      case "question":
+        for (const s of students.values()) s.answer = null;
+        startRound(frame);
+        renderTally({true: 0, false: 0, answered: 0, connected: Number($("conectados").textContent)});
+        renderStudents();
+        break;
+      case "tally":
+        if (round && frame.round === round.round) {
+          for (const a of frame.answers || []) {
+            const s = students.get(a.student);
+            if (s) s.answer = a.value;
+          }
+          renderTally(frame);
+          renderStudents();
+        } else {
+          $("conectados").textContent = frame.connected;
+        }
+        break;
+      case "roster":
+        setStudents(frame.students);
+        break;
+      case "closed":
+        if (round && frame.round === round.round) reveal(frame);
+        addToHistory(frame);
+        break;
+      case "error":
+        showError(frame.detail);
+        break;
+    }
+  }
+
+  function setStudents(list) {
+    students.clear();
+    for (const s of list) students.set(s.id, {name: s.name, online: s.online, answer: s.answer});
+    renderStudents();
+  }
+
+  function startRound(payload) {
+    round = {round: payload.round, question: payload.question, deadline: payload.deadline, closed: false};
+    $("sin-ronda").hidden = true;
+    $("ronda").hidden = false;
+    $("ronda-texto").textContent = payload.question.text;
+    $("revelada").hidden = true;
+    $("btn-cerrar").hidden = false;
+    $("btn-siguiente").hidden = true;
+    for (const v of ["true", "false"]) $("etiqueta-" + v).classList.remove("correcta");
+    markSent(payload.question.id);
+    startCountdown(payload.deadline);
+  }
+
+  function clearRound() {
+    round = null;
+    $("ronda").hidden = true;
+    $("sin-ronda").hidden = false;
+  }
+
+  function renderTally(t) {
+    if (!t) return;
+    $("conectados").textContent = t.connected;
+    if (!round || t.round !== round.round) return;
+    const total = Math.max(1, t.true + t.false);
+    for (const v of ["true", "false"]) {
+      $("cuenta-" + v).textContent = t[v];
+      $("barra-" + v).style.width = (100 * t[v] / total) + "%";
+    }
+    $("respondieron").textContent = t.answered;
+    $("de-conectados").textContent = Math.max(t.connected, t.answered);
+    $("progreso").style.width = (100 * t.answered / Math.max(1, t.connected, t.answered)) + "%";
+  }
+
+  function renderStudents() {
+    const box = $("alumnos");
+    box.replaceChildren();
+    const sorted = [...students.entries()].sort((a, b) => a[1].name.localeCompare(b[1].name));
+    for (const [, s] of sorted) {
+      const chip = document.createElement("span");
+      chip.className = "chip";
+      chip.textContent = s.name;
+      if (!s.online) chip.classList.add("desconectado");
+      if (s.answer !== null && s.answer !== undefined) {
+        chip.classList.add("respondio");
+        if (round && round.closed) chip.classList.add(s.answer === round.correct ? "acierto" : "fallo");
+      }
+      box.appendChild(chip);
+    }
+  }
+
+  function reveal(frame) {
+    clearInterval(countdown);
+    $("ronda-cuenta").hidden = true;
+    round.closed = true;
+    round.correct = frame.correct;
+    renderTally({round: frame.round, true: frame.true, false: frame.false, answered: frame.true + frame.false,
+                 connected: Number($("conectados").textContent)});
+    $("etiqueta-" + frame.correct).classList.add("correcta");
+    const revealed = $("revelada");
+    revealed.textContent = interpolate(gettext("Respuesta correcta: %s"),
+      [frame.correct ? gettext("Verdadero") : gettext("Falso")]);
+    revealed.hidden = false;
+    $("btn-cerrar").hidden = true;
+    $("btn-siguiente").hidden = !nextQuestionButton();
+    renderStudents();
+  }
+
+  function addToHistory(frame) {
+    if (!round || frame.round !== round.round) return;
+    const item = document.createElement("li");
+    const text = document.createElement("span");
+    text.textContent = round.question.text;
+    item.append(text, " — " + (frame.correct ? gettext("Verdadero") : gettext("Falso")));
+    $("historial").prepend(item);
+  }
+
+  function startCountdown(deadline) {
+    clearInterval(countdown);
+    const el = $("ronda-cuenta");
+    el.hidden = !deadline;
+    if (!deadline) return;
+    const end = Date.parse(deadline);
+    const tick = () => {
+      el.textContent = interpolate(gettext("Quedan %s s"), [Math.max(0, Math.ceil((end - Date.now()) / 1000))]);
+    };
+    tick();
+    countdown = setInterval(tick, 250);
+  }
+
+  function markSent(questionId) {
+    for (const li of document.querySelectorAll("#banco li[data-question]")) {
+      if (Number(li.dataset.question) === questionId) li.classList.add("enviada");
+    }
+  }
+
+  function nextQuestionButton() {
+    const items = [...document.querySelectorAll("#banco li[data-question]")];
+    const index = items.findIndex((li) => Number(li.dataset.question) === round.question.id);
+    const next = items.slice(index + 1).find((li) => !li.classList.contains("enviada"));
+    return next ? next.querySelector(".btn-enviar") : null;
+  }
+
+  function push(questionId) {
+    const frame = {type: "push", question: questionId};
+    const seconds = Number($("segundos").value);
+    if (seconds) frame.seconds = seconds;
+    socket.send(frame);
+  }
+
+  function showError(text) {
+    const box = document.createElement("div");
+    box.className = "alert alert-danger alert-dismissible position-fixed bottom-0 end-0 m-3";
+    box.setAttribute("role", "alert");
+    box.textContent = text;
+    document.body.appendChild(box);
+    setTimeout(() => box.remove(), 5000);
+  }
+
+  $("banco").addEventListener("click", (event) => {
+    const button = event.target.closest(".btn-enviar");
+    if (button) push(Number(button.dataset.question));
+  });
+  $("btn-cerrar").addEventListener("click", () => {
+    if (round) socket.send({type: "close", round: round.round});
+  });
+  $("btn-siguiente").addEventListener("click", () => {
+    const button = nextQuestionButton();
+    if (button) push(Number(button.dataset.question));
+  });
+})();
