@@ -1,0 +1,29 @@
+"""Named personas shared by the suite.
+
+- alice: a teacher; owns `aula` and the questions pushed there.
+- bob: another teacher; must never see or drive alice's classroom.
+"""
+
+import pytest
+
+from tests.factories import AulaFactory, PreguntaFactory, TeacherFactory
+
+
+@pytest.fixture
+def alice(db):
+    return TeacherFactory(username="alice")
+
+
+@pytest.fixture
+def bob(db):
+    return TeacherFactory(username="bob")
+
+
+@pytest.fixture
+def aula(alice):
+    return AulaFactory(propietario=alice, nombre="3ºB Geografía", codigo="AULA01")
+
+
+@pytest.fixture
+def pregunta(alice):
+    return PreguntaFactory(propietario=alice, texto="Bogotá es la capital de Colombia.", respuesta=True)
