@@ -88,12 +88,21 @@ else:
     }
 
 _REDIS_URL = env_str("REDIS_URL")
+# CHANNEL_LAYER_BACKEND (with REDIS_URL): "pubsub" (default) or "core", the list-based
+# RedisChannelLayer, kept selectable for the load benchmark (bench/run.sh --layer core).
+_CHANNEL_LAYER_BACKENDS = {
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    "core": "channels_redis.core.RedisChannelLayer",
+}
+_CHANNEL_LAYER_BACKEND = env_str("CHANNEL_LAYER_BACKEND").strip().lower() or "pubsub"
+if _CHANNEL_LAYER_BACKEND not in _CHANNEL_LAYER_BACKENDS:
+    raise ImproperlyConfigured(f"CHANNEL_LAYER_BACKEND must be 'pubsub' or 'core', got {_CHANNEL_LAYER_BACKEND!r}")
 if _REDIS_URL:
     # The pub/sub layer keeps one subscription per process; the list-based layer's
     # connection pool refused bursts of simultaneous connects (docs/performance.md).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": _CHANNEL_LAYER_BACKENDS[_CHANNEL_LAYER_BACKEND],
             "CONFIG": {"hosts": [_REDIS_URL]},
         }
     }
