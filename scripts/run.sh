@@ -13,5 +13,6 @@ source scripts/services.sh
 ensure_venv runtime
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo
-echo "Serving QuestionsRT on http://${HOST:-127.0.0.1}:${PORT:-8000}/"
+.venv/bin/python manage.py collectstatic --noinput -v0
+echo "Serving QuestionsRT on http://${HOST:-127.0.0.1}:${PORT:-8000}/ (demo teacher: profesor / profesor; classroom DEMO01)"
 exec .venv/bin/daphne -b "${HOST:-127.0.0.1}" -p "${PORT:-8000}" QuestionsRT.asgi:application

@@ -1,0 +1,138 @@
+"""Rules of a live classroom, without a socket."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from preguntas import live
+from preguntas.live import LiveError
+from preguntas.models import Respuesta, Ronda
+from tests.factories import AlumnoFactory, AulaFactory, PreguntaFactory, RondaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_find_aula_ignores_case_and_archived_classrooms(aula):
+    assert live.find_aula("aula01") == aula
+    aula.archivada = True
+    aula.save()
+    assert live.find_aula("AULA01") is None
+
+
+def test_join_folds_white_space_and_numbers_repeated_names(aula):
+    assert live.join(aula, "  Ana \n María ").nombre == "Ana María"
+    assert live.join(aula, "Ana María").nombre == "Ana María 2"
+    assert live.join(aula, "Ana María").nombre == "Ana María 3"
+
+
+@pytest.mark.parametrize("name", ["", "   ", None, 42, "x" * 41])
+def test_join_refuses_empty_long_or_non_text_names(aula, name):
+    with pytest.raises(LiveError) as error:
+        live.join(aula, name)
+    assert error.value.code == "invalid"
+
+
+@override_settings(QRT_MAX_STUDENTS_PER_CLASSROOM=2)
+def test_join_refuses_a_full_classroom(aula):
+    live.join(aula, "Ana")
+    live.join(aula, "Beto")
+    with pytest.raises(LiveError) as error:
+        live.join(aula, "Carla")
+    assert error.value.code == "full"
+
+
+def test_rejoin_finds_the_student_only_in_their_classroom(aula):
+    ana = live.join(aula, "Ana")
+    assert live.rejoin(aula, ana.token) == ana
+    with pytest.raises(LiveError) as error:
+        live.rejoin(AulaFactory(), ana.token)
+    assert error.value.code == "not_found"
+
+
+def test_tokens_are_long_and_distinct(aula):
+    tokens = {live.join(aula, f"A{i}").token for i in range(20)}
+    assert len(tokens) == 20
+    assert all(len(token) >= 32 for token in tokens)
+
+
+def test_push_snapshots_the_question_and_closes_the_open_round(aula, alice, pregunta):
+    closed, first = live.push(aula, alice, pregunta.pk)
+    assert closed is None
+    assert (first.texto, first.correcta, first.limite) == (pregunta.texto, True, None)
+    pregunta.texto = "Editada después"
+    pregunta.save()
+    closed, second = live.push(aula, alice, pregunta.pk, seconds=30)
+    assert closed == first and closed.cerrada is not None
+    assert Ronda.objects.get(pk=first.pk).texto == "Bogotá es la capital de Colombia."
+    assert second.limite - second.abierta == timedelta(seconds=30)
+    assert list(Ronda.objects.filter(cerrada__isnull=True)) == [second]
+
+
+def test_push_accepts_shared_questions_but_not_another_teachers(aula, alice, bob):
+    shared = PreguntaFactory(propietario=None)
+    assert live.push(aula, alice, shared.pk)[1].pregunta == shared
+    with pytest.raises(LiveError) as error:
+        live.push(aula, alice, PreguntaFactory(propietario=bob).pk)
+    assert error.value.code == "not_found"
+
+
+@pytest.mark.parametrize("seconds", [0, -5, 3601, "10", 2.5, True])
+def test_push_refuses_a_bad_duration(aula, alice, pregunta, seconds):
+    with pytest.raises(LiveError) as error:
+        live.push(aula, alice, pregunta.pk, seconds=seconds)
+    assert error.value.code == "invalid"
+
+
+def test_answer_is_stored_once(aula):
+    ronda = RondaFactory(aula=aula)
+    ana = AlumnoFactory(aula=aula)
+    live.answer(aula, ana.pk, ronda.pk, False)
+    with pytest.raises(LiveError) as error:
+        live.answer(aula, ana.pk, ronda.pk, True)
+    assert error.value.code == "already_answered"
+    assert list(Respuesta.objects.values_list("valor", flat=True)) == [False]
+
+
+def test_answer_after_the_deadline_is_refused_and_the_round_closes(aula):
+    ronda = RondaFactory(aula=aula, limite=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(LiveError) as error:
+        live.answer(aula, AlumnoFactory(aula=aula).pk, ronda.pk, True)
+    assert error.value.code == "round_closed"
+    assert live.open_round(aula) is None
+    assert Ronda.objects.get(pk=ronda.pk).cerrada is not None
+
+
+def test_close_twice_is_refused(aula):
+    ronda = RondaFactory(aula=aula)
+    live.close(aula, ronda.pk)
+    with pytest.raises(LiveError) as error:
+        live.close(aula, ronda.pk)
+    assert error.value.code == "round_closed"
+
+
+def test_tally_counts_answers_and_connected_students(aula):
+    ronda = RondaFactory(aula=aula)
+    for i, value in enumerate([True, True, False]):
+        alumno = AlumnoFactory(aula=aula, conexiones=1 if i else 0)
+        live.answer(aula, alumno.pk, ronda.pk, value)
+    assert live.tally(aula, ronda) == {
+        "type": "tally", "round": ronda.pk, "true": 2, "false": 1, "answered": 3, "connected": 2,
+    }
+
+
+def test_mark_connected_never_goes_below_zero(aula):
+    ana = AlumnoFactory(aula=aula)
+    live.mark_connected(ana.pk, -1)
+    ana.refresh_from_db()
+    assert ana.conexiones == 0
+
+
+def test_frames_never_carry_the_answer_before_close(aula):
+    ronda = RondaFactory(aula=aula)
+    ana = AlumnoFactory(aula=aula)
+    for frame in (live.question_frame(ronda), live.student_state(aula, ana.pk), live.teacher_state(aula)):
+        assert "correct" not in str(frame)
+    live.close(aula, ronda.pk)
+    assert live.closed_frame(ronda)["correct"] is True

@@ -1,0 +1,47 @@
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+
+from preguntas.results import classroom_results, csv_rows
+from tests.factories import AlumnoFactory, RespuestaFactory, RondaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_rounds(aula):
+    r1 = RondaFactory(aula=aula, texto="Lima es la capital de Perú.", correcta=True, cerrada=timezone.now())
+    r2 = RondaFactory(aula=aula, texto="=HYPERLINK(\"x\")", correcta=False)
+    ana, beto, carla = (AlumnoFactory(aula=aula, nombre=n) for n in ("Ana", "Beto", "@Carla"))
+    RespuestaFactory(ronda=r1, alumno=ana, valor=True)
+    RespuestaFactory(ronda=r2, alumno=ana, valor=False)
+    RespuestaFactory(ronda=r1, alumno=beto, valor=False)
+    return r1, r2
+
+
+def test_students_are_ranked_by_number_correct(aula, two_rounds):
+    results = classroom_results(aula)
+    assert [(row.name, row.score, row.cells) for row in results.students] == [
+        ("Ana", 2, [True, True]),
+        ("@Carla", 0, [None, None]),
+        ("Beto", 0, [False, None]),
+    ]
+
+
+def test_each_round_counts_its_answers(aula, two_rounds):
+    first, second = classroom_results(aula).rounds
+    assert (first.true, first.false, first.right, first.percent_right) == (1, 1, 1, 50)
+    assert (second.true, second.false, second.right, second.percent_right) == (0, 1, 1, 100)
+
+
+def test_csv_has_a_row_per_student_and_defuses_formulas(aula, two_rounds):
+    out = io.StringIO()
+    csv.writer(out).writerows(csv_rows(classroom_results(aula)))
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ["alumno", "aciertos", "R1: Lima es la capital de Perú.", "R2: =HYPERLINK(\"x\")"]
+    assert rows[1] == ["Ana", "2", "1", "1"]
+    assert rows[2] == ["'@Carla", "0", "", ""]
+    assert rows[3] == ["Beto", "0", "0", ""]
+    assert rows[4] == ["% aciertos", "", "50", "100"]

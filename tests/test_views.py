@@ -1,0 +1,116 @@
+"""The teacher's pages and the student's answer page."""
+
+import pytest
+from django.urls import reverse
+
+from preguntas.models import Aula, Pregunta
+from tests.factories import AlumnoFactory, AulaFactory, PreguntaFactory, RespuestaFactory, RondaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def test_the_answer_page_is_public_and_prefills_the_code(client):
+    response = client.get(reverse("preguntas:alumno_codigo", args=["demo01"]))
+    assert response.status_code == 200
+    assert 'value="DEMO01"' in response.content.decode()
+    assert 'aria-live="polite"' in response.content.decode()
+
+
+def test_teacher_pages_need_a_login(client, aula):
+    for url in (reverse("preguntas:aulas"), reverse("preguntas:panel", args=[aula.codigo])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("usuarios:login"))
+
+
+def test_login_page_logs_the_teacher_in(client, alice):
+    response = client.post(reverse("usuarios:login"), {"username": "alice", "password": "contrasena-segura"})
+    assert response.status_code == 302
+    assert response.url == reverse("preguntas:aulas")
+
+
+def test_classroom_list_shows_only_own_classrooms(alice_client, aula, bob):
+    AulaFactory(propietario=bob, nombre="Aula de Bob")
+    response = alice_client.get(reverse("preguntas:aulas"))
+    assert response.status_code == 200
+    assert [a.nombre for a in response.context["aulas"]] == ["3ºB Geografía"]
+
+
+def test_creating_a_classroom_opens_its_panel(alice_client, alice):
+    response = alice_client.post(reverse("preguntas:aulas"), {"nombre": "1ºA Historia"})
+    created = Aula.objects.get(nombre="1ºA Historia")
+    assert created.propietario == alice
+    assert len(created.codigo) == 6
+    assert response.url == reverse("preguntas:panel", args=[created.codigo])
+
+
+def test_rename_and_archive_a_classroom(alice_client, aula):
+    alice_client.post(reverse("preguntas:aula_editar", args=[aula.codigo]), {"nombre": "Nuevo nombre"})
+    alice_client.post(reverse("preguntas:aula_archivar", args=[aula.codigo]))
+    aula.refresh_from_db()
+    assert (aula.nombre, aula.archivada) == ("Nuevo nombre", True)
+
+
+def test_another_teacher_gets_404_on_every_classroom_page(client, aula, bob):
+    client.force_login(bob)
+    for name in ("panel", "aula_editar", "resultados", "resultados_csv"):
+        assert client.get(reverse(f"preguntas:{name}", args=[aula.codigo])).status_code == 404
+    assert client.post(reverse("preguntas:aula_archivar", args=[aula.codigo])).status_code == 404
+
+
+def test_panel_lists_the_bank_filtered_and_hides_answers(alice_client, aula, pregunta, bob):
+    PreguntaFactory(propietario=aula.propietario, texto="El Nilo está en Asia.", tema="Ríos")
+    PreguntaFactory(propietario=bob, texto="Pregunta privada de Bob")
+    response = alice_client.get(reverse("preguntas:panel", args=[aula.codigo]))
+    texts = [p.texto for p in response.context["preguntas"]]
+    assert "Pregunta privada de Bob" not in texts
+    assert set(texts) == {"Bogotá es la capital de Colombia.", "El Nilo está en Asia."}
+    response = alice_client.get(reverse("preguntas:panel", args=[aula.codigo]), {"tema": "Ríos"})
+    assert [p.texto for p in response.context["preguntas"]] == ["El Nilo está en Asia."]
+    response = alice_client.get(reverse("preguntas:panel", args=[aula.codigo]), {"q": "bogotá"})
+    assert [p.texto for p in response.context["preguntas"]] == ["Bogotá es la capital de Colombia."]
+
+
+def test_results_page_and_csv(alice_client, aula):
+    ronda = RondaFactory(aula=aula, texto="Lima es la capital de Perú.", correcta=True)
+    RespuestaFactory(ronda=ronda, alumno=AlumnoFactory(aula=aula, nombre="Ana"), valor=True)
+    page = alice_client.get(reverse("preguntas:resultados", args=[aula.codigo]))
+    assert page.status_code == 200
+    assert page.context["results"].students[0].score == 1
+    export = alice_client.get(reverse("preguntas:resultados_csv", args=[aula.codigo]))
+    assert export["Content-Type"].startswith("text/csv")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "alumno,aciertos,R1: Lima es la capital de Perú."
+    assert lines[1] == "Ana,1,1"
+
+
+def test_user_text_is_escaped_in_pages(alice_client, aula):
+    evil = "<img src=x onerror=alert(1)>"
+    PreguntaFactory(propietario=aula.propietario, texto=evil)
+    ronda = RondaFactory(aula=aula, texto=evil)
+    RespuestaFactory(ronda=ronda, alumno=AlumnoFactory(aula=aula, nombre=evil))
+    for name in ("panel", "resultados"):
+        body = alice_client.get(reverse(f"preguntas:{name}", args=[aula.codigo])).content.decode()
+        assert evil not in body
+        assert "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_teacher_creates_and_edits_own_questions_only(alice_client, alice, bob):
+    alice_client.post(
+        reverse("preguntas:pregunta_nueva"), {"texto": "Quito es la capital de Ecuador.", "respuesta": "True", "tema": "Capitales"}
+    )
+    created = Pregunta.objects.get(texto="Quito es la capital de Ecuador.")
+    assert (created.propietario, created.respuesta) == (alice, True)
+    alice_client.post(
+        reverse("preguntas:pregunta_editar", args=[created.pk]), {"texto": created.texto, "respuesta": "False", "tema": ""}
+    )
+    created.refresh_from_db()
+    assert created.respuesta is False
+    bobs = PreguntaFactory(propietario=bob)
+    assert alice_client.get(reverse("preguntas:pregunta_editar", args=[bobs.pk])).status_code == 404
