@@ -7,5 +7,6 @@ urlpatterns = [
     path("cuentas/", include("usuarios.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("QuestionsRT.health")),
     path("", include("preguntas.urls")),
 ]
