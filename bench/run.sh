@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# QuestionsRT load benchmark (make bench): a classroom of N students on one small server.
+#
+#   bash bench/run.sh [--students N] [--rounds Q] [--procs P] [--layer pubsub|core]
+#                     [--concurrency C] [--spread S] [--timeout SECONDS] [--no-reference]
+#
+# Starts a throwaway PostgreSQL and Redis (scripts/services.sh), migrates, seeds a teacher,
+# a classroom and questions (bench/seed.py), starts P Daphne processes on 127.0.0.1 pinned
+# to core 0, and runs the load client (bench/load.py) pinned to core 1: N students connect
+# and join, then Q rounds of push / answers / close. Then the same client runs against a
+# plain-websockets reference server (bench/reference_server.py) on core 0. bench/report.py
+# checks the answers stored in the database and prints the summary; everything goes to
+# bench/results/<timestamp>.json, with the logs in bench/results/<timestamp>/.
+#
+# Everything listens on 127.0.0.1 only. Every process started here is stopped on exit,
+# by PID; a watchdog ends the whole run after --timeout seconds. docs/performance.md
+# explains the figures and holds the baseline.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+
+STUDENTS=2000
+ROUNDS=10
+PROCS=1
+LAYER=pubsub
+CONCURRENCY=200
+SPREAD=2
+TIMEOUT=1800
+REFERENCE=1
+
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+
+need_int() {
+    [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "${3:-1}" ] || { echo "bench: $1 needs an integer >= ${3:-1}, got '$2'" >&2; exit 2; }
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --students) need_int "$1" "${2:-}"; STUDENTS=$2; shift 2 ;;
+        --rounds) need_int "$1" "${2:-}" 0; ROUNDS=$2; shift 2 ;;
+        --procs) need_int "$1" "${2:-}"; PROCS=$2; shift 2 ;;
+        --concurrency) need_int "$1" "${2:-}"; CONCURRENCY=$2; shift 2 ;;
+        --timeout) need_int "$1" "${2:-}" 60; TIMEOUT=$2; shift 2 ;;
+        --spread) [[ "${2:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench: --spread needs seconds" >&2; exit 2; }
+            SPREAD=$2; shift 2 ;;
+        --layer) case "${2:-}" in pubsub | core) LAYER=$2 ;; *) echo "bench: --layer is pubsub or core" >&2; exit 2 ;; esac
+            shift 2 ;;
+        --no-reference) REFERENCE=0; shift ;;
+        -h | --help) usage; exit 0 ;;
+        *) echo "bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS_DIR=bench/results
+RUN_DIR="$RESULTS_DIR/$TS"
+OUT="$RESULTS_DIR/$TS.json"
+mkdir -p "$RUN_DIR"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# Processes started here (PIDs); only these are ever signalled.
+STARTED_PIDS=()
+WATCHDOG_PID=
+
+stop_pid() {  # stop_pid PID [grace seconds]: TERM, then KILL after the grace period
+    local pid=$1 grace=${2:-10} i
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < grace * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        log "process $pid ignored TERM, killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$? pid
+    set +e
+    trap - EXIT INT TERM
+    if [ -n "$WATCHDOG_PID" ]; then kill -TERM "$WATCHDOG_PID" 2>/dev/null; wait "$WATCHDOG_PID" 2>/dev/null; fi
+    for pid in "${STARTED_PIDS[@]}"; do
+        stop_pid "$pid" 10
+    done
+    [ -n "${QRT_PG_DIR:-}" ] && cp "$QRT_PG_DIR/postgres.log" "$RUN_DIR/postgres.log" 2>/dev/null
+    [ -n "${QRT_REDIS_DIR:-}" ] && cp "$QRT_REDIS_DIR/redis.log" "$RUN_DIR/redis.log" 2>/dev/null
+    stop_services
+    [ "$rc" -eq 0 ] || log "failed (exit $rc); logs in $RUN_DIR"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The global bound: after TIMEOUT seconds the watchdog stops this script (its EXIT trap
+# then stops everything it started).
+(
+    trap - EXIT
+    sleep "$TIMEOUT" &
+    sleeper=$!
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    wait "$sleeper"
+    echo "[bench] global timeout of ${TIMEOUT}s reached, stopping" >&2
+    kill -TERM $$
+) &
+WATCHDOG_PID=$!
+
+# Runs a command in the background and waits for it (a signal interrupts the wait at once).
+run_wait() {
+    "$@" &
+    local pid=$!
+    STARTED_PIDS+=("$pid")
+    wait "$pid"
+}
+
+wait_port() {  # wait_port PORT PID NAME
+    local i
+    for i in $(seq 1 600); do
+        _qrt_port_open "$1" && return 0
+        kill -0 "$2" 2>/dev/null || { log "$3 exited before listening (see $RUN_DIR)"; return 1; }
+        sleep 0.1
+    done
+    log "$3 did not listen on 127.0.0.1:$1 within 60 s"
+    return 1
+}
+
+# 2,000 sockets on each side need more than the usual 1,024 descriptors.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+# Server on core 0, load client on core 1 (when the machine has two cores and taskset).
+SERVER_CORE=none
+CLIENT_CORE=none
+PIN_SERVER=()
+PIN_CLIENT=()
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+    SERVER_CORE=0
+    CLIENT_CORE=1
+    PIN_SERVER=(taskset -c 0)
+    PIN_CLIENT=(taskset -c 1)
+else
+    log "taskset or a second core is missing: processes are not pinned"
+fi
+
+ensure_system_packages redis postgres
+ensure_venv
+start_redis
+start_postgres
+PG_PID=$(head -n 1 "$QRT_PG_DIR/data/postmaster.pid")
+if [ "$SERVER_CORE" != none ]; then
+    # Redis and PostgreSQL share the server's core; backends forked later inherit it.
+    for pid in "$QRT_REDIS_PID" "$PG_PID" $(cat /proc/"$PG_PID"/task/*/children 2>/dev/null); do
+        taskset -a -p -c "$SERVER_CORE" "$pid" >/dev/null 2>&1 || true
+    done
+fi
+
+# Production-like settings: DEBUG off (no SQL query log), a throwaway key, 127.0.0.1 only.
+export DEBUG=0
+SECRET_KEY="bench-$(python3 -c 'import secrets; print(secrets.token_urlsafe(40))')"
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1
+export SECURE_SSL_REDIRECT=0
+export CHANNEL_LAYER_BACKEND="$LAYER"
+export LOG_LEVEL="${LOG_LEVEL:-WARNING}"
+PY=.venv/bin/python
+
+log "migrating the benchmark database"
+$PY manage.py migrate --noinput >"$RUN_DIR/migrate.log" 2>&1 || { cat "$RUN_DIR/migrate.log" >&2; exit 1; }
+STATE="$RUN_DIR/state.json"
+$PY bench/seed.py "$STATE"
+
+PORTS=()
+DAPHNE_PIDS=()
+PROBES=(--server-pid "redis=$QRT_REDIS_PID" --server-pid "postgres=$PG_PID+")
+for ((i = 1; i <= PROCS; i++)); do
+    port=$(free_port)
+    "${PIN_SERVER[@]}" .venv/bin/daphne -b 127.0.0.1 -p "$port" QuestionsRT.asgi:application \
+        >"$RUN_DIR/daphne-$i.log" 2>&1 &
+    pid=$!
+    STARTED_PIDS+=("$pid")
+    DAPHNE_PIDS+=("$pid")
+    PORTS+=("$port")
+    PROBES+=(--server-pid "daphne:$port=$pid")
+done
+for ((i = 0; i < PROCS; i++)); do
+    wait_port "${PORTS[$i]}" "${DAPHNE_PIDS[$i]}" "daphne $((i + 1))"
+done
+log "Daphne x$PROCS on 127.0.0.1:$(IFS=,; echo "${PORTS[*]}") (layer $LAYER), server core $SERVER_CORE, client core $CLIENT_CORE"
+
+# Budget of one load run: the watchdog remains the hard bound.
+LOAD_TIMEOUT=$((TIMEOUT - SECONDS - 30))
+[ "$LOAD_TIMEOUT" -gt 60 ] || LOAD_TIMEOUT=60
+LOAD_ARGS=(--state "$STATE" --students "$STUDENTS" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" --spread "$SPREAD")
+
+log "project: $STUDENTS students, $ROUNDS rounds"
+run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" $PY bench/load.py --target project \
+    --ports "$(IFS=,; echo "${PORTS[*]}")" "${PROBES[@]}" "${LOAD_ARGS[@]}" --out "$RUN_DIR/project.json"
+
+for pid in "${DAPHNE_PIDS[@]}"; do stop_pid "$pid" 15; done
+
+REF_ARGS=()
+if [ "$REFERENCE" = 1 ]; then
+    port=$(free_port)
+    "${PIN_SERVER[@]}" $PY bench/reference_server.py --port "$port" --state "$STATE" >"$RUN_DIR/reference.log" 2>&1 &
+    ref_pid=$!
+    STARTED_PIDS+=("$ref_pid")
+    wait_port "$port" "$ref_pid" "reference server"
+    LOAD_TIMEOUT=$((TIMEOUT - SECONDS - 30))
+    [ "$LOAD_TIMEOUT" -gt 60 ] || LOAD_TIMEOUT=60
+    log "reference: $STUDENTS students, $ROUNDS rounds on plain websockets"
+    run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" $PY bench/load.py --target reference \
+        --ports "$port" --server-pid "reference=$ref_pid" "${LOAD_ARGS[@]}" --out "$RUN_DIR/reference.json"
+    stop_pid "$ref_pid" 10
+    REF_ARGS=(--reference "$RUN_DIR/reference.json")
+fi
+
+$PY - "$RUN_DIR/meta.json" <<EOF
+import json, os, platform, subprocess, sys
+from importlib.metadata import version
+
+def sh(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip()
+    except Exception:
+        return None
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), None)
+meta = {
+    "timestamp": "$TS",
+    "students": $STUDENTS, "rounds": $ROUNDS, "procs": $PROCS, "layer": "$LAYER",
+    "concurrency": $CONCURRENCY, "spread_s": $SPREAD,
+    "server_core": "$SERVER_CORE", "client_core": "$CLIENT_CORE",
+    "settings": {"DEBUG": False, "ALLOWED_HOSTS": "127.0.0.1", "CHANNEL_LAYER_BACKEND": "$LAYER"},
+    "machine": {"cpus": os.cpu_count(), "cpu_model": cpu, "kernel": platform.release(),
+                "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+    "python": platform.python_version(),
+    "packages": {p: version(p) for p in ("Django", "channels", "channels-redis", "daphne", "Twisted", "redis", "psycopg", "websockets")},
+    "postgres": "$QRT_PG_VERSION",
+    "redis": sh("$QRT_REDIS_SERVER", "--version"),
+    "commit": sh("git", "rev-parse", "--short", "HEAD"),
+    "dirty": bool(sh("git", "status", "--porcelain", "--untracked-files=no")),
+}
+json.dump(meta, open(sys.argv[1], "w"), indent=2)
+EOF
+
+$PY bench/report.py --project "$RUN_DIR/project.json" "${REF_ARGS[@]}" --state "$STATE" \
+    --meta "$RUN_DIR/meta.json" --logs "$RUN_DIR" --out "$OUT" | tee "$RUN_DIR/report.txt"
