@@ -12,11 +12,14 @@ from datetime import datetime
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
 from preguntas import live
+from preguntas.answers import batcher
 from preguntas.live import LiveError
+from preguntas.relay import relay_for
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +36,12 @@ def encode(frame: dict) -> str:
 
 
 class AulaConsumer(AsyncWebsocketConsumer):
+    # No channel of its own: the classroom's relay (relay.py) delivers frames and events.
+    channel_layer_alias = None
     aula = None
     alumno = None
     is_teacher = False
+    relay = None
 
     async def connect(self):
         code = self.scope["url_route"]["kwargs"]["code"]
@@ -52,19 +58,16 @@ class AulaConsumer(AsyncWebsocketConsumer):
             self._roster_dirty = False
             self._flush_task = None
             self._deadline_task = None
-            await self.channel_layer.group_add(self.aula.group_name, self.channel_name)
-            await self.channel_layer.group_add(self.aula.teacher_group_name, self.channel_name)
+            await self._listen()
             state = await database_sync_to_async(live.teacher_state)(self.aula)
             await self._send(state)
             if state["round"] and state["round"]["deadline"]:
                 self._schedule_deadline(state["round"]["round"], state["round"]["deadline"])
 
     async def disconnect(self, code):
-        if self.aula is None:
-            return
-        await self.channel_layer.group_discard(self.aula.group_name, self.channel_name)
+        if self.relay is not None:
+            await self.relay.remove(self)
         if self.is_teacher:
-            await self.channel_layer.group_discard(self.aula.teacher_group_name, self.channel_name)
             for task in (self._flush_task, self._deadline_task):
                 if task:
                     task.cancel()
@@ -129,24 +132,24 @@ class AulaConsumer(AsyncWebsocketConsumer):
     async def on_join(self, frame):
         if self.alumno is not None:
             raise LiveError("already_joined", "Ya estás dentro del aula.")
-        if "token" in frame:
-            alumno = await database_sync_to_async(live.rejoin)(self.aula, frame["token"])
-        else:
-            alumno = await database_sync_to_async(live.join)(self.aula, frame.get("name"))
+        await self._listen()  # before reading the state, so that no frame falls in between
+        try:
+            alumno, state = await database_sync_to_async(live.enter)(self.aula, frame)
+        except LiveError:
+            await self.relay.remove(self)
+            self.relay = None
+            raise
         self.alumno = {"id": alumno.pk, "name": alumno.nombre}
-        await database_sync_to_async(live.mark_connected)(alumno.pk, +1)
-        await self.channel_layer.group_add(self.aula.group_name, self.channel_name)
         await self._send({"type": "joined", "student": self.alumno, "token": alumno.token})
-        await self._send(await database_sync_to_async(live.student_state)(self.aula, alumno.pk))
+        await self._send(state)
         await self._notify_teacher({"type": "presence.changed"})
 
     async def on_answer(self, frame):
         if self.alumno is None:
             raise LiveError("not_joined", "Únete al aula antes de responder.")
         round_id, value = frame.get("round"), frame.get("value")
-        await database_sync_to_async(live.answer)(self.aula, self.alumno["id"], round_id, value)
+        await batcher().submit(self.aula, self.alumno["id"], round_id, value)
         await self._send({"type": "answered", "round": round_id, "value": value})
-        await self._notify_teacher({"type": "answer.stored", "student": self.alumno["id"], "value": value})
 
     async def on_push(self, frame):
         closed, ronda = await database_sync_to_async(live.push)(
@@ -163,14 +166,10 @@ class AulaConsumer(AsyncWebsocketConsumer):
         ronda = await database_sync_to_async(live.close)(self.aula, frame.get("round"))
         await self._broadcast(await database_sync_to_async(live.closed_frame)(ronda))
 
-    # Group events -------------------------------------------------------
+    # Teacher events, delivered by the relay -----------------------------
 
-    async def frame_send(self, event):
-        """A frame encoded once by the sender, delivered as is to every socket."""
-        await self.send(text_data=event["text"])
-
-    async def answer_stored(self, event):
-        self._pending_answers.append({"student": event["student"], "value": event["value"]})
+    async def answers_stored(self, event):
+        self._pending_answers.extend(event["answers"])
         self._schedule_flush()
 
     async def presence_changed(self, event):
@@ -179,14 +178,20 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     # Helpers ------------------------------------------------------------
 
+    async def _listen(self):
+        """Start receiving the classroom's frames (and, for the teacher, its events)."""
+        self.relay = relay_for(self.aula.group_name, self.aula.teacher_group_name)
+        await self.relay.add(self, teacher=self.is_teacher)
+
     async def _send(self, frame: dict):
         await self.send(text_data=encode(frame))
 
     async def _broadcast(self, frame: dict):
-        await self.channel_layer.group_send(self.aula.group_name, {"type": "frame.send", "text": encode(frame)})
+        """Encode once; every relay of the classroom hands the text to its sockets."""
+        await get_channel_layer().group_send(self.aula.group_name, {"type": "frame.send", "text": encode(frame)})
 
     async def _notify_teacher(self, event: dict):
-        await self.channel_layer.group_send(self.aula.teacher_group_name, event)
+        await get_channel_layer().group_send(self.aula.teacher_group_name, event)
 
     def _schedule_flush(self):
         """Coalesce answer and presence events into one tally frame per interval."""

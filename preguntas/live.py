@@ -66,6 +66,16 @@ def rejoin(aula: Aula, token) -> Alumno:
     return alumno
 
 
+def enter(aula: Aula, frame: dict) -> tuple[Alumno, dict]:
+    """A `join` frame: join or rejoin, count the connection, and the student's state."""
+    if "token" in frame:
+        alumno = rejoin(aula, frame["token"])
+    else:
+        alumno = join(aula, frame.get("name"))
+    mark_connected(alumno.pk, +1)
+    return alumno, student_state(aula, alumno.pk)
+
+
 def mark_connected(alumno_id: int, delta: int) -> None:
     qs = Alumno.objects.filter(pk=alumno_id)
     if delta < 0:
@@ -87,9 +97,9 @@ def open_round(aula: Aula) -> Ronda | None:
 
 def push(aula: Aula, user, question_id, seconds=None) -> tuple[Ronda | None, Ronda]:
     """Open a round with a question; an open round is closed first. Returns (closed, opened)."""
-    if not _is_int(question_id):
+    if not is_int(question_id):
         raise LiveError("invalid", "«question» debe ser el id de una pregunta.")
-    if seconds is not None and (not _is_int(seconds) or not 1 <= seconds <= MAX_ROUND_SECONDS):
+    if seconds is not None and (not is_int(seconds) or not 1 <= seconds <= MAX_ROUND_SECONDS):
         raise LiveError("invalid", f"«seconds» debe ser un entero entre 1 y {MAX_ROUND_SECONDS}.")
     pregunta = Pregunta.objects.visibles_para(user).filter(pk=question_id).first()
     if pregunta is None:
@@ -125,7 +135,7 @@ def _close(ronda: Ronda) -> None:
 
 
 def _round_of(aula: Aula, round_id) -> Ronda:
-    if not _is_int(round_id):
+    if not is_int(round_id):
         raise LiveError("invalid", "«round» debe ser el id de una ronda.")
     ronda = Ronda.objects.filter(aula=aula, pk=round_id).first()
     if ronda is None:
@@ -133,25 +143,31 @@ def _round_of(aula: Aula, round_id) -> Ronda:
     return ronda
 
 
-def _is_int(value) -> bool:
+def is_int(value) -> bool:
+    """An integer as JSON gives it (Python counts booleans as ints; JSON does not)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 # Answers ----------------------------------------------------------------
 
 
-def check_answer(aula: Aula, round_id, value) -> Ronda:
-    """Validate an answer without storing it."""
-    ronda = _round_of(aula, round_id)
+def valid_answer(aula: Aula, ronda: Ronda | None, round_id, value, now=None) -> Ronda:
+    """Check an answer against its round (already fetched, or None if unknown)."""
+    if not is_int(round_id):
+        raise LiveError("invalid", "«round» debe ser el id de una ronda.")
+    if ronda is None or ronda.aula_id != aula.pk:
+        raise LiveError("not_found", "Esa ronda no existe en esta aula.")
     if not isinstance(value, bool):
         raise LiveError("invalid", "«value» debe ser true o false.")
-    if not ronda.esta_abierta or ronda.vencida():
+    if not ronda.esta_abierta or ronda.vencida(now):
         raise LiveError("round_closed", "La ronda ya está cerrada.")
     return ronda
 
 
 def answer(aula: Aula, alumno_id: int, round_id, value) -> Respuesta:
-    ronda = check_answer(aula, round_id, value)
+    """Store one answer in its own transaction (the batcher in answers.py stores many at once)."""
+    ronda = Ronda.objects.filter(pk=round_id).first() if is_int(round_id) else None
+    ronda = valid_answer(aula, ronda, round_id, value)
     try:
         with transaction.atomic():
             return Respuesta.objects.create(ronda=ronda, alumno_id=alumno_id, valor=value)

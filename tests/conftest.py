@@ -5,6 +5,8 @@
 """
 
 import pytest
+from asgiref.sync import SyncToAsync
+from django.db import connections
 
 from tests.factories import AulaFactory, PreguntaFactory, TeacherFactory
 
@@ -27,3 +29,11 @@ def aula(alice):
 @pytest.fixture
 def pregunta(alice):
     return PreguntaFactory(propietario=alice, texto="Bogotá es la capital de Colombia.", respuesta=True)
+
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_orm_thread_connections(django_db_setup):
+    """The consumers' ORM thread keeps its connection; close it before the test database is dropped."""
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()

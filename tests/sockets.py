@@ -2,7 +2,7 @@
 
 import json
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -12,7 +12,7 @@ ORIGIN = b"http://localhost"
 TIMEOUT = 5
 
 
-@sync_to_async
+@database_sync_to_async
 def session_cookie(user) -> bytes:
     client = Client()
     client.force_login(user)

@@ -1,0 +1,124 @@
+"""Group commit of answers.
+
+``database_sync_to_async`` runs every ORM call of a process on one thread, so one
+transaction per answer serializes a burst of hundreds. The batcher collects the
+answers that arrive while the previous batch is being written, stores them in one
+transaction, and only then resolves each sender's future: an ``answered`` frame
+still means the answer is committed.
+"""
+
+import asyncio
+import weakref
+from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from preguntas import live
+from preguntas.live import LiveError
+from preguntas.models import Aula, Respuesta, Ronda
+
+MAX_BATCH = 500
+
+
+@dataclass
+class PendingAnswer:
+    aula: Aula
+    alumno_id: int
+    round_id: object
+    value: object
+    future: asyncio.Future = field(repr=False)
+
+
+class AnswerBatcher:
+    def __init__(self):
+        self.queue: list[PendingAnswer] = []
+        self.writer = None
+
+    async def submit(self, aula: Aula, alumno_id: int, round_id, value) -> None:
+        """Store one answer; returns once it is committed, or raises LiveError."""
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append(PendingAnswer(aula, alumno_id, round_id, value, future))
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.ensure_future(self._write_until_empty())
+        await future
+
+    async def _write_until_empty(self) -> None:
+        while self.queue:
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            try:
+                outcomes = await database_sync_to_async(store_answers)(batch)
+            except Exception as error:  # the database failed: every sender hears of it
+                outcomes = [error] * len(batch)
+            stored_by_group: dict[str, list[dict]] = {}
+            for pending, outcome in zip(batch, outcomes):
+                if isinstance(outcome, Exception):
+                    pending.future.set_exception(outcome)
+                else:
+                    pending.future.set_result(None)
+                    stored_by_group.setdefault(pending.aula.teacher_group_name, []).append(
+                        {"student": pending.alumno_id, "value": pending.value}
+                    )
+            layer = get_channel_layer()
+            for group, answers in stored_by_group.items():
+                await layer.group_send(group, {"type": "answers.stored", "answers": answers})
+
+
+def store_answers(batch: list[PendingAnswer]) -> list[Exception | None]:
+    """Validate and insert a batch in one transaction; one outcome per answer (None: stored)."""
+    try:
+        with transaction.atomic():
+            return _store_batch(batch)
+    except IntegrityError:
+        # The same student answered through another process at the same moment:
+        # fall back to one transaction per answer, where the constraint decides.
+        return [_store_one(p) for p in batch]
+
+
+def _store_batch(batch: list[PendingAnswer]) -> list[Exception | None]:
+    round_ids = {p.round_id for p in batch if live.is_int(p.round_id)}
+    # Locking the rounds makes a concurrent close wait for this batch, so the
+    # counts in its `closed` frame include every acknowledged answer.
+    rondas = {r.pk: r for r in Ronda.objects.select_for_update().filter(pk__in=round_ids)}
+    seen = set(
+        Respuesta.objects.filter(ronda_id__in=round_ids, alumno_id__in={p.alumno_id for p in batch}).values_list(
+            "ronda_id", "alumno_id"
+        )
+    )
+    now = timezone.now()
+    outcomes, rows = [], []
+    for p in batch:
+        try:
+            ronda = rondas.get(p.round_id) if live.is_int(p.round_id) else None
+            ronda = live.valid_answer(p.aula, ronda, p.round_id, p.value, now)
+            if (ronda.pk, p.alumno_id) in seen:
+                raise LiveError("already_answered", "Ya respondiste a esta pregunta.")
+        except LiveError as error:
+            outcomes.append(error)
+            continue
+        seen.add((ronda.pk, p.alumno_id))
+        rows.append(Respuesta(ronda=ronda, alumno_id=p.alumno_id, valor=p.value, recibida=now))
+        outcomes.append(None)
+    Respuesta.objects.bulk_create(rows)
+    return outcomes
+
+
+def _store_one(p: PendingAnswer) -> Exception | None:
+    try:
+        live.answer(p.aula, p.alumno_id, p.round_id, p.value)
+    except LiveError as error:
+        return error
+    return None
+
+
+_batchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AnswerBatcher]" = weakref.WeakKeyDictionary()
+
+
+def batcher() -> AnswerBatcher:
+    """The process's batcher (one per event loop)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _batchers:
+        _batchers[loop] = AnswerBatcher()
+    return _batchers[loop]

@@ -1,0 +1,92 @@
+"""One channel-layer subscription per classroom per process.
+
+Waking one consumer per socket through the channel layer costs about 8x a plain
+broadcast at 2,000 sockets (docs/performance.md). Instead, each process keeps one
+relay per classroom with local sockets: the relay alone is a member of the
+classroom's groups and hands every frame to the process's sockets itself. Frames
+arrive encoded once, as text.
+"""
+
+import asyncio
+import logging
+import weakref
+
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+# Event types the relay passes to teacher sockets (handlers on the consumer).
+TEACHER_EVENTS = {"answers.stored": "answers_stored", "presence.changed": "presence_changed"}
+
+
+class Relay:
+    def __init__(self, group: str, teacher_group: str):
+        self.group, self.teacher_group = group, teacher_group
+        self.members: set = set()  # consumers that receive the classroom's frames
+        self.teachers: set = set()  # consumers that also receive teacher events
+        self.layer = get_channel_layer()
+        self.channel = None
+        self.task = None
+        self.lock = asyncio.Lock()
+
+    async def add(self, consumer, teacher: bool = False) -> None:
+        async with self.lock:
+            self.members.add(consumer)
+            if teacher:
+                self.teachers.add(consumer)
+            if self.task is None:
+                self.channel = await self.layer.new_channel()
+                await self.layer.group_add(self.group, self.channel)
+                await self.layer.group_add(self.teacher_group, self.channel)
+                self.task = asyncio.ensure_future(self._pump(self.channel))
+
+    async def remove(self, consumer) -> None:
+        async with self.lock:
+            self.members.discard(consumer)
+            self.teachers.discard(consumer)
+            if self.members or self.task is None:
+                return
+            self.task.cancel()
+            self.task = None
+            await self.layer.group_discard(self.group, self.channel)
+            await self.layer.group_discard(self.teacher_group, self.channel)
+            relays = _relays.get(asyncio.get_running_loop(), {})
+            if relays.get(self.group) is self:
+                del relays[self.group]
+
+    async def _pump(self, channel: str) -> None:
+        while True:
+            try:
+                event = await self.layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("Relay for %s lost the channel layer; retrying", self.group)
+                await asyncio.sleep(0.5)
+                continue
+            await self._deliver(event)
+
+    async def _deliver(self, event: dict) -> None:
+        if event.get("type") == "frame.send":
+            message = {"type": "websocket.send", "text": event["text"]}
+            for consumer in list(self.members):
+                try:
+                    await consumer.base_send(message)
+                except Exception:  # one closed socket must not starve the others
+                    log.debug("Could not deliver to a closing socket", exc_info=True)
+            return
+        handler = TEACHER_EVENTS.get(event.get("type"))
+        for consumer in list(self.teachers) if handler else ():
+            await getattr(consumer, handler)(event)
+
+
+_relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Relay]]" = weakref.WeakKeyDictionary()
+
+
+def relay_for(group: str, teacher_group: str) -> Relay:
+    """The relay of a classroom in this process (one per event loop)."""
+    relays = _relays.setdefault(asyncio.get_running_loop(), {})
+    relay = relays.get(group)
+    if relay is None:
+        relay = relays[group] = Relay(group, teacher_group)
+    return relay
