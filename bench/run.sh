@@ -3,6 +3,7 @@
 #
 #   bash bench/run.sh [--students N] [--rounds Q] [--procs P] [--layer pubsub|core]
 #                     [--concurrency C] [--spread S] [--timeout SECONDS] [--no-reference]
+#                     [--commit REV]
 #
 # Starts a throwaway PostgreSQL and Redis (scripts/services.sh), migrates, seeds a teacher,
 # a classroom and questions (bench/seed.py), starts P Daphne processes on 127.0.0.1 pinned
@@ -11,6 +12,10 @@
 # plain-websockets reference server (bench/reference_server.py) on core 0. bench/report.py
 # checks the answers stored in the database and prints the summary; everything goes to
 # bench/results/<timestamp>.json, with the logs in bench/results/<timestamp>/.
+#
+# The servers run the work tree as it is, uncommitted edits included; --commit REV runs
+# them from a clean export of that commit instead (this harness stays the work tree's),
+# to compare two versions of the product with the same load.
 #
 # Everything listens on 127.0.0.1 only. Every process started here is stopped on exit,
 # by PID; a watchdog ends the whole run after --timeout seconds. docs/performance.md
@@ -29,8 +34,9 @@ CONCURRENCY=200
 SPREAD=2
 TIMEOUT=1800
 REFERENCE=1
+COMMIT=
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 
 need_int() {
     [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "${3:-1}" ] || { echo "bench: $1 needs an integer >= ${3:-1}, got '$2'" >&2; exit 2; }
@@ -48,6 +54,8 @@ while [ $# -gt 0 ]; do
         --layer) case "${2:-}" in pubsub | core) LAYER=$2 ;; *) echo "bench: --layer is pubsub or core" >&2; exit 2 ;; esac
             shift 2 ;;
         --no-reference) REFERENCE=0; shift ;;
+        --commit) [ -n "${2:-}" ] || { echo "bench: --commit needs a revision" >&2; exit 2; }
+            COMMIT=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) echo "bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
@@ -64,6 +72,7 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 # Processes started here (PIDs); only these are ever signalled.
 STARTED_PIDS=()
 WATCHDOG_PID=
+SNAPSHOT_DIR=
 
 stop_pid() {  # stop_pid PID [grace seconds]: TERM, then KILL after the grace period
     local pid=$1 grace=${2:-10} i
@@ -91,6 +100,7 @@ cleanup() {
     [ -n "${QRT_PG_DIR:-}" ] && cp "$QRT_PG_DIR/postgres.log" "$RUN_DIR/postgres.log" 2>/dev/null
     [ -n "${QRT_REDIS_DIR:-}" ] && cp "$QRT_REDIS_DIR/redis.log" "$RUN_DIR/redis.log" 2>/dev/null
     stop_services
+    [ -n "$SNAPSHOT_DIR" ] && rm -rf "$SNAPSHOT_DIR"
     [ "$rc" -eq 0 ] || log "failed (exit $rc); logs in $RUN_DIR"
     exit "$rc"
 }
@@ -147,6 +157,27 @@ else
     log "taskset or a second core is missing: processes are not pinned"
 fi
 
+ROOT=$PWD
+PY="$ROOT/.venv/bin/python"
+# The Django project the servers run: the work tree, or a clean export of --commit.
+APP_DIR=$ROOT
+if [ -n "$COMMIT" ]; then
+    SOURCE_SHA=$(git rev-parse --verify --quiet "$COMMIT^{commit}") || { log "unknown revision '$COMMIT'"; exit 2; }
+    SNAPSHOT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qrt-bench-src.XXXXXX")
+    git archive "$SOURCE_SHA" | tar -x -C "$SNAPSHOT_DIR"
+    APP_DIR=$SNAPSHOT_DIR
+    SOURCE="commit $SOURCE_SHA"
+    log "servers run commit $(git rev-parse --short "$SOURCE_SHA") (clean export in $SNAPSHOT_DIR)"
+else
+    SOURCE_SHA=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+    if [ -n "$(git status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null)" ]; then
+        SOURCE="work tree at $SOURCE_SHA with uncommitted changes"
+    else
+        SOURCE="work tree at $SOURCE_SHA"
+    fi
+fi
+export QRT_APP_DIR="$APP_DIR"
+
 ensure_system_packages redis postgres
 ensure_venv
 start_redis
@@ -167,20 +198,20 @@ export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=0
 export CHANNEL_LAYER_BACKEND="$LAYER"
 export LOG_LEVEL="${LOG_LEVEL:-WARNING}"
-PY=.venv/bin/python
 
 log "migrating the benchmark database"
-$PY manage.py migrate --noinput >"$RUN_DIR/migrate.log" 2>&1 || { cat "$RUN_DIR/migrate.log" >&2; exit 1; }
+(cd "$APP_DIR" && "$PY" manage.py migrate --noinput) >"$RUN_DIR/migrate.log" 2>&1 || { cat "$RUN_DIR/migrate.log" >&2; exit 1; }
 STATE="$RUN_DIR/state.json"
-$PY bench/seed.py "$STATE"
+"$PY" bench/seed.py "$STATE"
 
 PORTS=()
 DAPHNE_PIDS=()
 PROBES=(--server-pid "redis=$QRT_REDIS_PID" --server-pid "postgres=$PG_PID+")
 for ((i = 1; i <= PROCS; i++)); do
     port=$(free_port)
-    "${PIN_SERVER[@]}" .venv/bin/daphne -b 127.0.0.1 -p "$port" QuestionsRT.asgi:application \
-        >"$RUN_DIR/daphne-$i.log" 2>&1 &
+    # Daphne imports the project from its working directory.
+    (cd "$APP_DIR" && exec "${PIN_SERVER[@]}" "$ROOT/.venv/bin/daphne" -b 127.0.0.1 -p "$port" \
+        QuestionsRT.asgi:application) >"$RUN_DIR/daphne-$i.log" 2>&1 &
     pid=$!
     STARTED_PIDS+=("$pid")
     DAPHNE_PIDS+=("$pid")
@@ -198,7 +229,7 @@ LOAD_TIMEOUT=$((TIMEOUT - SECONDS - 30))
 LOAD_ARGS=(--state "$STATE" --students "$STUDENTS" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" --spread "$SPREAD")
 
 log "project: $STUDENTS students, $ROUNDS rounds"
-run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" $PY bench/load.py --target project \
+run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" "$PY" bench/load.py --target project \
     --ports "$(IFS=,; echo "${PORTS[*]}")" "${PROBES[@]}" "${LOAD_ARGS[@]}" --out "$RUN_DIR/project.json"
 
 for pid in "${DAPHNE_PIDS[@]}"; do stop_pid "$pid" 15; done
@@ -206,20 +237,20 @@ for pid in "${DAPHNE_PIDS[@]}"; do stop_pid "$pid" 15; done
 REF_ARGS=()
 if [ "$REFERENCE" = 1 ]; then
     port=$(free_port)
-    "${PIN_SERVER[@]}" $PY bench/reference_server.py --port "$port" --state "$STATE" >"$RUN_DIR/reference.log" 2>&1 &
+    "${PIN_SERVER[@]}" "$PY" bench/reference_server.py --port "$port" --state "$STATE" >"$RUN_DIR/reference.log" 2>&1 &
     ref_pid=$!
     STARTED_PIDS+=("$ref_pid")
     wait_port "$port" "$ref_pid" "reference server"
     LOAD_TIMEOUT=$((TIMEOUT - SECONDS - 30))
     [ "$LOAD_TIMEOUT" -gt 60 ] || LOAD_TIMEOUT=60
     log "reference: $STUDENTS students, $ROUNDS rounds on plain websockets"
-    run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" $PY bench/load.py --target reference \
+    run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" "$PY" bench/load.py --target reference \
         --ports "$port" --server-pid "reference=$ref_pid" "${LOAD_ARGS[@]}" --out "$RUN_DIR/reference.json"
     stop_pid "$ref_pid" 10
     REF_ARGS=(--reference "$RUN_DIR/reference.json")
 fi
 
-$PY - "$RUN_DIR/meta.json" <<EOF
+"$PY" - "$RUN_DIR/meta.json" <<EOF
 import json, os, platform, subprocess, sys
 from importlib.metadata import version
 
@@ -242,11 +273,11 @@ meta = {
     "packages": {p: version(p) for p in ("Django", "channels", "channels-redis", "daphne", "Twisted", "redis", "psycopg", "websockets")},
     "postgres": "$QRT_PG_VERSION",
     "redis": sh("$QRT_REDIS_SERVER", "--version"),
-    "commit": sh("git", "rev-parse", "--short", "HEAD"),
-    "dirty": bool(sh("git", "status", "--porcelain", "--untracked-files=no")),
+    "source": "$SOURCE",
+    "bench_commit": sh("git", "rev-parse", "HEAD"),
 }
 json.dump(meta, open(sys.argv[1], "w"), indent=2)
 EOF
 
-$PY bench/report.py --project "$RUN_DIR/project.json" "${REF_ARGS[@]}" --state "$STATE" \
+"$PY" bench/report.py --project "$RUN_DIR/project.json" "${REF_ARGS[@]}" --state "$STATE" \
     --meta "$RUN_DIR/meta.json" --logs "$RUN_DIR" --out "$OUT" | tee "$RUN_DIR/report.txt"
