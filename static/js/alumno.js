@@ -26,6 +26,7 @@
   }
 
   function joinError(text) {
+    $("reconectando").hidden = true;
     $("error-unirse").textContent = text;
     $("error-unirse").hidden = false;
     show("unirse");
@@ -43,7 +44,8 @@
         else if (pendingName) socket.send({type: "join", name: pendingName});
       },
       onStatus(status) {
-        $("reconectando").hidden = status !== "reconnecting";
+        // Shown while the socket is down; hidden once `state` has brought the page up to date.
+        if (status === "reconnecting") $("reconectando").hidden = false;
       },
       onFatal() {
         localStorage.removeItem("qrt-last-code");
@@ -61,6 +63,7 @@
         $("alumno-nombre").textContent = frame.student.name;
         break;
       case "state":
+        $("reconectando").hidden = true;
         if (frame.classroom) $("aula-nombre").textContent = frame.classroom.name;
         myAnswer = frame.answered ? frame.value : null;
         if (frame.round) showQuestion(frame.round);
