@@ -102,7 +102,27 @@ def proc_sample(pid: int, with_children: bool = False) -> dict | None:
         value = status.get(key, "0 kB").split()[0]
         return int(value)
 
-    return {"cpu_s": round(ticks / CLK_TCK, 2), "rss_kib": kib("VmRSS"), "hwm_kib": kib("VmHWM")}
+    return {
+        "cpu_s": round(ticks / CLK_TCK, 2),
+        "cpu_s_exact": ticks / CLK_TCK,
+        "rss_kib": kib("VmRSS"),
+        "hwm_kib": kib("VmHWM"),
+    }
+
+
+def schedstat_s(pid: int) -> float:
+    """Time on CPU of all threads of a process (seconds; 0 when it is gone)."""
+    total = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+    except OSError:
+        pass
+    return total / 1e9
 
 
 def children_of(pid: int) -> list[int]:
@@ -157,8 +177,33 @@ class ServerProbe:
         self.system: dict[str, dict] = {}
 
     def sample(self, phase: str):
-        self.phases[phase] = {name: proc_sample(pid, kids) for name, pid, kids in self.procs}
+        self.phases[phase] = {}
+        for name, pid, kids in self.procs:
+            sample = proc_sample(pid, kids)
+            if sample:
+                sample.pop("cpu_s_exact")
+            self.phases[phase][name] = sample
         self.system[phase] = system_sample()
+
+    def cpu_now(self) -> dict[str, float]:
+        """CPU seconds so far of each sampled process, to the nanosecond: the sum of its
+        threads' /proc schedstat (Daphne's database thread included), and of its
+        children's when asked (PostgreSQL backends)."""
+        out = {}
+        for name, pid, kids in self.procs:
+            total = schedstat_s(pid)
+            if kids:
+                total += sum(schedstat_s(child) for child in children_of(pid))
+            out[name] = total
+        return out
+
+    @staticmethod
+    def cpu_delta(a: dict, b: dict) -> dict[str, float]:
+        """CPU milliseconds per process between two cpu_now() readings, plus "server":
+        the processes serving the sockets (Daphne or the reference server)."""
+        out = {name: round((b[name] - a[name]) * 1000) for name in b}
+        out["server"] = sum(v for k, v in out.items() if k.startswith("daphne") or k == "reference")
+        return out
 
     def machine_report(self) -> dict:
         """Per interval: wall time, busy time of each core, ours, and other processes' CPU."""
@@ -517,16 +562,18 @@ async def connect_phase(bench: Bench, lag: LoopLag) -> dict:
     }
 
 
-async def round_phase(bench: Bench, index: int, question_id: int, lag: LoopLag) -> dict:
+async def round_phase(bench: Bench, index: int, question_id: int, lag: LoopLag, probe: ServerProbe) -> dict:
     args = bench.args
     live = [s for s in bench.students if s.open and s.joined.is_set()]
     mode = "burst" if index == args.burst_round else "spread"
     rnd = RoundState(index, mode, len(live))
     bench.round = rnd
     lag.take()
+    cpu0 = probe.cpu_now()
     rnd.t_push = now()
     await bench.teacher.send({"type": "push", "question": question_id})
     got_all = await wait_for(rnd.all_questions, args.op_timeout)
+    cpu1 = probe.cpu_now()
     fanout_lag = lag.take()
     if mode == "burst":
         # Everyone at the same instant: one tight loop of sends once all have the question.
@@ -549,10 +596,12 @@ async def round_phase(bench: Bench, index: int, question_id: int, lag: LoopLag) 
         rnd.tally_event.set()
     tally_ok = await wait_for(rnd.tally_event, args.op_timeout)
     answer_lag = lag.take()
+    cpu2 = probe.cpu_now()
     rnd.t_close = now()
     if rnd.round_id is not None:
         await bench.teacher.send({"type": "close", "round": rnd.round_id})
         await wait_for(rnd.all_closed, args.op_timeout)
+    cpu3 = probe.cpu_now()
     fanout = [t - rnd.t_push for t in rnd.question_at.values()]
     closed = [t - rnd.t_close for t in rnd.closed_at.values()]
     acks = [rnd.answer_acked[i] - rnd.answer_sent[i] for i in rnd.answer_acked if i in rnd.answer_sent]
@@ -581,6 +630,14 @@ async def round_phase(bench: Bench, index: int, question_id: int, lag: LoopLag) 
         "closed_received": len(rnd.closed_at),
         "closed_fanout_ms": percentiles(closed),
         "client_max_loop_lag_ms": {"fanout": fanout_lag, "answers": answer_lag},
+        # CPU used meanwhile (ms): push -> every question received (in spread rounds the
+        # first answers already arrive), -> every answer acked and the tally converged,
+        # close -> every closed received. Unlike latencies, barely moved by other load.
+        "cpu_ms": {
+            "fanout": probe.cpu_delta(cpu0, cpu1),
+            "answers": probe.cpu_delta(cpu1, cpu2),
+            "close": probe.cpu_delta(cpu2, cpu3),
+        },
         "_fanout": fanout,
         "_acks": acks,
     }
@@ -606,7 +663,7 @@ async def main_async(args) -> dict:
     rounds = []
     for i in range(1, args.rounds + 1):
         q = questions[(i - 1) % len(questions)]
-        rounds.append(await round_phase(bench, i, q["id"], lag))
+        rounds.append(await round_phase(bench, i, q["id"], lag, probe))
         print(
             f"[load:{args.target}] round {i}/{args.rounds} ({rounds[-1]['mode']}): "
             f"fan-out p50 {fmt(rounds[-1]['fanout_ms'], 'p50')} ms, "

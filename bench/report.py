@@ -69,19 +69,21 @@ def db_check(project: dict, state: dict) -> dict:
     }
 
 
-EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Timeout)\w*)(?::.*)?$")
+ACCESS_LINE = re.compile(r"^\S+:\d+ - - \[")  # Daphne's access log: WSCONNECTING, WSCONNECT, ...
 
 
 def scan_logs(logs_dir: str) -> dict:
-    """Tracebacks and exception lines in each server log (daphne-*.log, reference.log)."""
+    """Tracebacks and other messages (not the access log) in each server log."""
     out = {}
     for path in sorted(Path(logs_dir).glob("daphne-*.log")) + sorted(Path(logs_dir).glob("reference.log")):
         text = path.read_text(encoding="utf-8", errors="replace").splitlines()
         exceptions = Counter()
         for line in text:
-            m = EXCEPTION_LINE.match(line.strip())
-            if m:
-                exceptions[line.strip()[:200]] += 1
+            if not line.strip() or line[0].isspace() or ACCESS_LINE.match(line) or line.startswith(
+                ("Traceback", "During handling", "[reference]")
+            ):
+                continue
+            exceptions[line.strip()[:200]] += 1
         out[path.name] = {
             "lines": len(text),
             "tracebacks": sum(1 for line in text if line.startswith("Traceback")),
@@ -117,6 +119,35 @@ def noise(load: dict | None) -> dict | None:
     }
 
 
+def cpu_costs(load: dict | None) -> dict | None:
+    """Median CPU of the serving processes per fan-out, per answer and per close."""
+    if not load:
+        return None
+    rounds = [r for r in load["rounds_detail"] if r.get("cpu_ms")]
+    if not rounds:
+        return None
+
+    def median(xs):
+        xs = sorted(xs)
+        return xs[len(xs) // 2] if xs else None
+
+    burst = [r for r in rounds if r["mode"] == "burst"]
+    per_answer = [r["cpu_ms"]["answers"]["server"] / r["answers_sent"] for r in rounds if r["answers_sent"]]
+    return {
+        # Only the burst round's fan-out interval is free of answers.
+        "fanout_burst_round": median([r["cpu_ms"]["fanout"]["server"] for r in burst]),
+        "fanout_all_rounds_median": median([r["cpu_ms"]["fanout"]["server"] for r in rounds]),
+        "per_answer_median": round(median(per_answer), 2) if per_answer else None,
+        "close_median": median([r["cpu_ms"]["close"]["server"] for r in rounds]),
+        "postgres_per_round_median": median(
+            [sum(r["cpu_ms"][k].get("postgres", 0) for k in ("fanout", "answers", "close")) for r in rounds]
+        ),
+        "redis_per_round_median": median(
+            [sum(r["cpu_ms"][k].get("redis", 0) for k in ("fanout", "answers", "close")) for r in rounds]
+        ),
+    }
+
+
 def summary(project: dict, reference: dict | None, db: dict | None) -> dict:
     daphne = {k: v for k, v in project["server"].items() if k.startswith("daphne")}
     tallies = [t for t in project["tally_convergence_s"] if t is not None]
@@ -145,6 +176,7 @@ def summary(project: dict, reference: dict | None, db: dict | None) -> dict:
         "postgres_cpu_s": get(project, "server", "postgres", "cpu_s_total"),
     }
     s["machine_noise"] = noise(project)
+    s["server_cpu_ms"] = cpu_costs(project)
     if db:
         s["answers_sent"] = db["answers_sent"]
         s["answers_stored"] = db["answers_stored"]
@@ -158,6 +190,7 @@ def summary(project: dict, reference: dict | None, db: dict | None) -> dict:
             "ack_ms": reference["ack_ms"],
             "tally_convergence_s": reference["tally_convergence_s"],
             "machine_noise": noise(reference),
+            "server_cpu_ms": cpu_costs(reference),
             "cpu_s": get(reference, "server", "reference", "cpu_s_total"),
             "peak_rss_mib": get(reference, "server", "reference", "peak_rss_mib"),
             "rss_kib_per_connection": get(reference, "server", "reference", "rss_kib_per_connection"),
@@ -187,8 +220,9 @@ def table(result: dict) -> str:
     lines.append(
         f"QuestionsRT bench {m.get('timestamp')}: {s['students']} students, {s['rounds']} rounds, "
         f"{m.get('procs')} Daphne process(es), layer {m.get('layer')}, server core {m.get('server_core')}, "
-        f"client core {m.get('client_core')}"
+        f"client core {m.get('client_core')}, nice {m.get('nice', 0)}"
     )
+    lines.append(f"servers ran: {m.get('source')}")
     lines.append(f"| {'figure':<40} | {'project':>22} | {'reference':>14} |")
     lines.append(f"|{'-' * 42}|{'-' * 24}:|{'-' * 15}:|")
     row("students joined", f"{s['joined']}/{s['students']}", ref.get("joined", ""))
@@ -217,17 +251,27 @@ def table(result: dict) -> str:
         row(f"{name} RSS per connection KiB", s["daphne_rss_kib_per_connection"][name], ref.get("rss_kib_per_connection", ""))
     row("server CPU s (Daphne total / reference)", round(sum(v or 0 for v in s["daphne_cpu_s"].values()), 2), ref.get("cpu_s", ""))
     row("redis CPU s / postgres CPU s", f"{s['redis_cpu_s']} / {s['postgres_cpu_s']}")
+    sc, rsc = s.get("server_cpu_ms") or {}, ref.get("server_cpu_ms") or {}
+    row("server CPU ms per fan-out (burst round)", sc.get("fanout_burst_round", "-"), rsc.get("fanout_burst_round", ""))
+    row("server CPU ms per answer (median)", sc.get("per_answer_median", "-"), rsc.get("per_answer_median", ""))
+    row("server CPU ms per close (median)", sc.get("close_median", "-"), rsc.get("close_median", ""))
+    row("postgres / redis CPU ms per round", f"{sc.get('postgres_per_round_median')} / {sc.get('redis_per_round_median')}")
     nz, rnz = s.get("machine_noise"), ref.get("machine_noise")
     show = lambda n: f"{n['other_processes_cpu_s']} of {n['wall_s']}" if n else "-"  # noqa: E731
     row("other processes' CPU s during the run", show(nz), show(rnz) if rnz else "")
     lines.append("")
-    lines.append("per round (project): mode, fan-out p50/p99/max ms, ack p50/p99 ms, tally s, closed p99 ms")
+    lines.append("per round (project): mode, fan-out p50/p99/max ms, ack p50/p99 ms, tally s, closed p99 ms, server CPU ms fan-out/answers/close")
     for r in p["rounds_detail"]:
         lines.append(
             f"  {r['index']:>2} {r['mode']:<6} fan-out {pct(r['fanout_ms'], 'p50', 'p99', 'max'):>18}"
             f"  ack {pct(r['ack_ms'], 'p50', 'p99'):>12}  tally {r['tally_convergence_s']}"
             f"  closed p99 {pct(r['closed_fanout_ms'], 'p99')}  got {r['question_received']}/{r['students']}"
             f" acked {r['answers_acked']}/{r['answers_sent']}"
+            + (
+                f"  cpu {r['cpu_ms']['fanout']['server']}/{r['cpu_ms']['answers']['server']}/{r['cpu_ms']['close']['server']}"
+                if r.get("cpu_ms")
+                else ""
+            )
         )
     for name, info in (result.get("server_logs") or {}).items():
         if info["tracebacks"] or info["exceptions"]:

@@ -3,7 +3,7 @@
 #
 #   bash bench/run.sh [--students N] [--rounds Q] [--procs P] [--layer pubsub|core]
 #                     [--concurrency C] [--spread S] [--timeout SECONDS] [--no-reference]
-#                     [--commit REV]
+#                     [--commit REV] [--nice N]
 #
 # Starts a throwaway PostgreSQL and Redis (scripts/services.sh), migrates, seeds a teacher,
 # a classroom and questions (bench/seed.py), starts P Daphne processes on 127.0.0.1 pinned
@@ -16,6 +16,10 @@
 # The servers run the work tree as it is, uncommitted edits included; --commit REV runs
 # them from a clean export of that commit instead (this harness stays the work tree's),
 # to compare two versions of the product with the same load.
+#
+# The machine may be shared: the report shows how much CPU other processes took during the
+# run. --nice N (root) runs everything the bench starts at nice -N so that other work
+# disturbs the latencies less (it slows that other work down meanwhile).
 #
 # Everything listens on 127.0.0.1 only. Every process started here is stopped on exit,
 # by PID; a watchdog ends the whole run after --timeout seconds. docs/performance.md
@@ -35,8 +39,9 @@ SPREAD=2
 TIMEOUT=1800
 REFERENCE=1
 COMMIT=
+NICE=0
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
 
 need_int() {
     [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "${3:-1}" ] || { echo "bench: $1 needs an integer >= ${3:-1}, got '$2'" >&2; exit 2; }
@@ -54,6 +59,8 @@ while [ $# -gt 0 ]; do
         --layer) case "${2:-}" in pubsub | core) LAYER=$2 ;; *) echo "bench: --layer is pubsub or core" >&2; exit 2 ;; esac
             shift 2 ;;
         --no-reference) REFERENCE=0; shift ;;
+        --nice) need_int "$1" "${2:-}" 0; NICE=$2; [ "$NICE" -le 20 ] || { echo "bench: --nice is 0..20" >&2; exit 2; }
+            shift 2 ;;
         --commit) [ -n "${2:-}" ] || { echo "bench: --commit needs a revision" >&2; exit 2; }
             COMMIT=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
@@ -156,6 +163,15 @@ if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
 else
     log "taskset or a second core is missing: processes are not pinned"
 fi
+if [ "$NICE" -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        PIN_SERVER=(nice -n "-$NICE" "${PIN_SERVER[@]}")
+        PIN_CLIENT=(nice -n "-$NICE" "${PIN_CLIENT[@]}")
+    else
+        log "--nice needs root: ignored"
+        NICE=0
+    fi
+fi
 
 ROOT=$PWD
 PY="$ROOT/.venv/bin/python"
@@ -187,6 +203,11 @@ if [ "$SERVER_CORE" != none ]; then
     # Redis and PostgreSQL share the server's core; backends forked later inherit it.
     for pid in "$QRT_REDIS_PID" "$PG_PID" $(cat /proc/"$PG_PID"/task/*/children 2>/dev/null); do
         taskset -a -p -c "$SERVER_CORE" "$pid" >/dev/null 2>&1 || true
+    done
+fi
+if [ "$NICE" -gt 0 ]; then
+    for pid in "$QRT_REDIS_PID" "$PG_PID" $(cat /proc/"$PG_PID"/task/*/children 2>/dev/null); do
+        renice -n "-$NICE" -p "$pid" >/dev/null 2>&1 || true
     done
 fi
 
@@ -265,7 +286,7 @@ meta = {
     "timestamp": "$TS",
     "students": $STUDENTS, "rounds": $ROUNDS, "procs": $PROCS, "layer": "$LAYER",
     "concurrency": $CONCURRENCY, "spread_s": $SPREAD,
-    "server_core": "$SERVER_CORE", "client_core": "$CLIENT_CORE",
+    "server_core": "$SERVER_CORE", "client_core": "$CLIENT_CORE", "nice": -$NICE,
     "settings": {"DEBUG": False, "ALLOWED_HOSTS": "127.0.0.1", "CHANNEL_LAYER_BACKEND": "$LAYER"},
     "machine": {"cpus": os.cpu_count(), "cpu_model": cpu, "kernel": platform.release(),
                 "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
