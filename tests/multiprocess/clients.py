@@ -175,16 +175,23 @@ async def collect_tally(teacher: Teacher, round_id: int, answered: int, listed_c
     Returns (last tally, {student id: value} listed); a student listed twice fails the test.
     """
     listed: dict[int, bool] = {}
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = await teacher.receive_type("tally")
-            if frame["round"] != round_id:
-                continue
-            for item in frame["answers"]:
-                assert item["student"] not in listed, f"student {item['student']} listed twice in the tallies"
-                listed[item["student"]] = item["value"]
-            if frame["answered"] >= answered and len(listed) >= listed_count:
-                return frame, listed
+    frame = None
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = await teacher.receive_type("tally")
+                if frame["round"] != round_id:
+                    continue
+                for item in frame["answers"]:
+                    assert item["student"] not in listed, f"student {item['student']} listed twice in the tallies"
+                    listed[item["student"]] = item["value"]
+                if frame["answered"] >= answered and len(listed) >= listed_count:
+                    return frame, listed
+    except TimeoutError:
+        raise AssertionError(
+            f"the teacher's tallies of round {round_id} did not reach {answered} answers, {listed_count} listed,"
+            f" within {timeout}s: last tally {frame}, listed {listed}"
+        ) from None
 
 
 def _describe(closed: ConnectionClosed) -> str:

@@ -178,7 +178,9 @@ class RedisServer:
         """Start Redis again on the same port, as the brief for an operator would."""
         command = [self.server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         command += ["--dir", self.workdir, "--logfile", os.path.join(self.workdir, "redis-restarted.log")]
-        self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         wait_until(self.ping, STOP_TIMEOUT, what=f"Redis on {self.port} to answer PING")
 
     def ensure_running(self) -> None:
