@@ -62,7 +62,10 @@ def wait_hidden(driver: WebDriver, css: str, timeout: float = WAIT) -> None:
 
 
 def screenshot(driver: WebDriver, name: str) -> Path:
-    """Save the viewport as docs/screenshots/<name>, once bars and progress have stopped moving."""
+    """Save the viewport as docs/screenshots/<name>, once bars and progress have stopped moving.
+
+    The pointer is moved to a corner first, so that no button shows its hover colour."""
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 0, "y": 0})
     wait_until(
         driver,
         lambda d: d.execute_script("return document.getAnimations().every(a => a.playState !== 'running')"),
