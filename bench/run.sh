@@ -19,7 +19,9 @@
 #
 # The machine may be shared: the report shows how much CPU other processes took during the
 # run. --nice N (root) runs everything the bench starts at nice -N so that other work
-# disturbs the latencies less (it slows that other work down meanwhile).
+# disturbs the latencies less (it slows that other work down meanwhile); where the kernel
+# groups processes by session (autogroup), the bench runs in a session of its own whose
+# group gets that nice value.
 #
 # Everything listens on 127.0.0.1 only. Every process started here is stopped on exit,
 # by PID; a watchdog ends the whole run after --timeout seconds. docs/performance.md
@@ -30,6 +32,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
 
+ORIG_ARGS=("$@")
 STUDENTS=2000
 ROUNDS=10
 PROCS=1
@@ -41,7 +44,7 @@ REFERENCE=1
 COMMIT=
 NICE=0
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
 
 need_int() {
     [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "${3:-1}" ] || { echo "bench: $1 needs an integer >= ${3:-1}, got '$2'" >&2; exit 2; }
@@ -67,6 +70,23 @@ while [ $# -gt 0 ]; do
         *) echo "bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
+
+# With autogroup scheduling, a process's nice value only counts inside its session: run
+# the bench in a new session and give that session's group the nice value.
+if [ "$NICE" -gt 0 ] && [ "$(id -u)" -eq 0 ] && [ -z "${QRT_BENCH_SESSION:-}" ] \
+    && [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ] && command -v setsid >/dev/null 2>&1; then
+    QRT_BENCH_SESSION=1 setsid bash "$0" "${ORIG_ARGS[@]}" &
+    child=$!
+    trap 'kill -TERM "$child" 2>/dev/null' INT TERM
+    while :; do
+        wait "$child" && rc=0 || rc=$?
+        kill -0 "$child" 2>/dev/null || break
+    done
+    exit "$rc"
+fi
+if [ -n "${QRT_BENCH_SESSION:-}" ]; then
+    echo "-$NICE" >"/proc/$$/autogroup" || echo "[bench] could not set the session's nice value" >&2
+fi
 
 TS=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS_DIR=bench/results
