@@ -21,8 +21,8 @@ class RondaInline(admin.TabularInline):
 
 class AlumnoInline(admin.TabularInline):
     model = Alumno
-    fields = ["nombre", "conexiones", "creado"]
-    readonly_fields = ["conexiones", "creado"]
+    fields = ["nombre", "creado"]
+    readonly_fields = ["creado"]
     extra = 0
 
 
@@ -60,7 +60,7 @@ class RespuestaAdmin(admin.ModelAdmin):
 
 @admin.register(Alumno)
 class AlumnoAdmin(admin.ModelAdmin):
-    list_display = ["nombre", "aula", "conexiones", "creado"]
+    list_display = ["nombre", "aula", "creado"]
     list_filter = ["aula"]
     search_fields = ["nombre"]
     exclude = ["token"]

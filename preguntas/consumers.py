@@ -19,6 +19,7 @@ from django.utils import timezone
 from preguntas import live
 from preguntas.answers import batcher
 from preguntas.live import LiveError
+from preguntas.presence import PROCESS_ID, heartbeat
 from preguntas.relay import relay_for
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
                 if task:
                     task.cancel()
         if self.alumno is not None:
-            await database_sync_to_async(live.mark_connected)(self.alumno["id"], -1)
+            heartbeat().closed()
+            await database_sync_to_async(live.leave)(self._conexion_id)
             await self._notify_teacher({"type": "presence.changed"})
 
     # Incoming frames ----------------------------------------------------
@@ -134,12 +136,13 @@ class AulaConsumer(AsyncWebsocketConsumer):
             raise LiveError("already_joined", "Ya estás dentro del aula.")
         await self._listen()  # before reading the state, so that no frame falls in between
         try:
-            alumno, state = await database_sync_to_async(live.enter)(self.aula, frame)
+            alumno, self._conexion_id, state = await database_sync_to_async(live.enter)(self.aula, frame, PROCESS_ID)
         except LiveError:
             await self.relay.remove(self)
             self.relay = None
             raise
         self.alumno = {"id": alumno.pk, "name": alumno.nombre}
+        heartbeat().opened()
         await self._send({"type": "joined", "student": self.alumno, "token": alumno.token})
         await self._send(state)
         await self._notify_teacher({"type": "presence.changed"})
@@ -199,13 +202,17 @@ class AulaConsumer(AsyncWebsocketConsumer):
             self._flush_task = asyncio.ensure_future(self._flush_after_interval())
 
     async def _flush_after_interval(self):
-        await asyncio.sleep(settings.QRT_TALLY_INTERVAL_MS / 1000)
-        answers, self._pending_answers = self._pending_answers, []
-        roster_dirty, self._roster_dirty = self._roster_dirty, False
-        frames = await database_sync_to_async(self._tally_frames)(roster_dirty)
-        frames[0]["answers"] = answers
-        for frame in frames:
-            await self._send(frame)
+        """Send a tally (and the roster if it changed) every interval while events keep coming."""
+        while True:
+            await asyncio.sleep(settings.QRT_TALLY_INTERVAL_MS / 1000)
+            answers, self._pending_answers = self._pending_answers, []
+            roster_dirty, self._roster_dirty = self._roster_dirty, False
+            frames = await database_sync_to_async(self._tally_frames)(roster_dirty)
+            frames[0]["answers"] = answers
+            for frame in frames:
+                await self._send(frame)
+            if not self._pending_answers and not self._roster_dirty:
+                return
 
     def _tally_frames(self, with_roster: bool) -> list[dict]:
         ronda = live.open_round(self.aula)

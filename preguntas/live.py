@@ -9,10 +9,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from preguntas.models import Alumno, Aula, Pregunta, Respuesta, Ronda
+from preguntas.models import Alumno, Aula, Conexion, Pregunta, Respuesta, Ronda
 
 MAX_ROUND_SECONDS = 3600
 
@@ -66,21 +65,18 @@ def rejoin(aula: Aula, token) -> Alumno:
     return alumno
 
 
-def enter(aula: Aula, frame: dict) -> tuple[Alumno, dict]:
-    """A `join` frame: join or rejoin, count the connection, and the student's state."""
+def enter(aula: Aula, frame: dict, proceso: str) -> tuple[Alumno, int, dict]:
+    """A `join` frame: join or rejoin, record the connection, and the student's state."""
     if "token" in frame:
         alumno = rejoin(aula, frame["token"])
     else:
         alumno = join(aula, frame.get("name"))
-    mark_connected(alumno.pk, +1)
-    return alumno, student_state(aula, alumno.pk)
+    conexion = Conexion.objects.create(alumno=alumno, proceso=proceso)
+    return alumno, conexion.pk, student_state(aula, alumno.pk)
 
 
-def mark_connected(alumno_id: int, delta: int) -> None:
-    qs = Alumno.objects.filter(pk=alumno_id)
-    if delta < 0:
-        qs = qs.filter(conexiones__gt=0)
-    qs.update(conexiones=F("conexiones") + delta)
+def leave(conexion_id: int) -> None:
+    Conexion.objects.filter(pk=conexion_id).delete()
 
 
 # Rounds -----------------------------------------------------------------
@@ -186,7 +182,7 @@ def tally(aula: Aula, ronda: Ronda | None) -> dict:
         "round": ronda.pk if ronda else None,
         **counts,
         "answered": counts["true"] + counts["false"],
-        "connected": aula.alumnos.filter(conexiones__gt=0).count(),
+        "connected": aula.alumnos.conectados().count(),
     }
 
 
@@ -194,8 +190,8 @@ def roster(aula: Aula, ronda: Ronda | None) -> list[dict]:
     """Every student of the classroom, whether connected, and their answer to the round."""
     answers = dict(ronda.respuestas.values_list("alumno_id", "valor")) if ronda else {}
     return [
-        {"id": a.pk, "name": a.nombre, "online": a.conexiones > 0, "answer": answers.get(a.pk)}
-        for a in aula.alumnos.all()
+        {"id": a.pk, "name": a.nombre, "online": a.online, "answer": answers.get(a.pk)}
+        for a in aula.alumnos.con_presencia()
     ]
 
 

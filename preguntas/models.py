@@ -1,14 +1,18 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Join codes are read aloud in a noisy room: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+
+# A socket counts as connected while its process's heartbeat is this recent (presence.py).
+CONNECTION_STALE_AFTER = timedelta(seconds=60)
 
 
 def new_join_code() -> str:
@@ -101,14 +105,23 @@ class Aula(models.Model):
         return self.rondas.filter(cerrada__isnull=True).select_related("pregunta").first()
 
 
+class AlumnoQuerySet(models.QuerySet):
+    def con_presencia(self):
+        return self.annotate(online=Exists(Conexion.objects.vivas().filter(alumno=OuterRef("pk"))))
+
+    def conectados(self):
+        return self.filter(Exists(Conexion.objects.vivas().filter(alumno=OuterRef("pk"))))
+
+
 class Alumno(models.Model):
     """A student who joined a classroom; the token lets them rejoin as the same person."""
 
     aula = models.ForeignKey(Aula, verbose_name=_("aula"), on_delete=models.CASCADE, related_name="alumnos")
     nombre = models.CharField(_("nombre"), max_length=60)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    conexiones = models.PositiveIntegerField(_("conexiones abiertas"), default=0)
     creado = models.DateTimeField(_("se unió"), auto_now_add=True)
+
+    objects = AlumnoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("alumno")
@@ -118,6 +131,30 @@ class Alumno(models.Model):
 
     def __str__(self):
         return self.nombre
+
+
+class ConexionQuerySet(models.QuerySet):
+    def vivas(self, now=None):
+        """Sockets whose server process has sent a heartbeat recently (see presence.py)."""
+        return self.filter(visto__gte=(now or timezone.now()) - CONNECTION_STALE_AFTER)
+
+
+class Conexion(models.Model):
+    """An open student socket, held by one server process.
+
+    The process refreshes `visto` while it lives, so the sockets of a process that
+    died without closing them stop counting as connected.
+    """
+
+    alumno = models.ForeignKey(Alumno, on_delete=models.CASCADE, related_name="conexiones")
+    proceso = models.CharField(max_length=32, db_index=True)
+    visto = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ConexionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conexión")
+        verbose_name_plural = _("conexiones")
 
 
 class Ronda(models.Model):

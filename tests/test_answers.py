@@ -65,9 +65,12 @@ async def test_a_class_answering_at_once_is_stored_and_tallied_exactly(aula, ali
     assert {a["type"] for a in acks} == {"answered"}
 
     tally = await receive_type(teacher_socket, "tally")
-    while tally["answered"] < 40:
+    listed = list(tally["answers"])
+    while tally["answered"] < 40 or len(listed) < 40:
         tally = await receive_type(teacher_socket, "tally")
+        listed += tally["answers"]
     assert (tally["true"], tally["false"], tally["connected"]) == (10, 30, 40)
+    assert sorted(a["student"] for a in listed) == sorted(j["student"]["id"] for _, j, _ in students)
     stored = await database_sync_to_async(lambda: list(Respuesta.objects.values_list("alumno__nombre", flat=True)))()
     assert sorted(stored) == sorted(joined["student"]["name"] for _, joined, _ in students)
     for s, _, _ in students:

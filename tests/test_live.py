@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from preguntas import live
 from preguntas.live import LiveError
-from preguntas.models import Respuesta, Ronda
+from preguntas.models import Conexion, Respuesta, Ronda
+from preguntas.presence import refresh
 from tests.factories import AlumnoFactory, AulaFactory, PreguntaFactory, RondaFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,18 +116,34 @@ def test_close_twice_is_refused(aula):
 def test_tally_counts_answers_and_connected_students(aula):
     ronda = RondaFactory(aula=aula)
     for i, value in enumerate([True, True, False]):
-        alumno = AlumnoFactory(aula=aula, conexiones=1 if i else 0)
+        alumno = AlumnoFactory(aula=aula)
         live.answer(aula, alumno.pk, ronda.pk, value)
+        for _ in range(i):  # one student offline, one with a socket, one with two
+            Conexion.objects.create(alumno=alumno, proceso="p1")
     assert live.tally(aula, ronda) == {
         "type": "tally", "round": ronda.pk, "true": 2, "false": 1, "answered": 3, "connected": 2,
     }
 
 
-def test_mark_connected_never_goes_below_zero(aula):
-    ana = AlumnoFactory(aula=aula)
-    live.mark_connected(ana.pk, -1)
-    ana.refresh_from_db()
-    assert ana.conexiones == 0
+def test_a_student_is_online_while_a_socket_is_open(aula):
+    ana = live.join(aula, "Ana")
+    _, conexion_id, _ = live.enter(aula, {"token": ana.token}, "p1")
+    assert [(s["name"], s["online"]) for s in live.roster(aula, None)] == [("Ana", True)]
+    live.leave(conexion_id)
+    assert [(s["name"], s["online"]) for s in live.roster(aula, None)] == [("Ana", False)]
+
+
+def test_sockets_of_a_process_that_stopped_beating_do_not_count(aula):
+    alive, dead = AlumnoFactory(aula=aula), AlumnoFactory(aula=aula)
+    Conexion.objects.create(alumno=alive, proceso="alive")
+    Conexion.objects.create(alumno=dead, proceso="dead", visto=timezone.now() - timedelta(minutes=2))
+    assert list(aula.alumnos.conectados()) == [alive]
+    Conexion.objects.filter(proceso="alive").update(visto=timezone.now() - timedelta(minutes=2))
+    refresh("alive")
+    assert list(aula.alumnos.conectados()) == [alive]
+    Conexion.objects.filter(proceso="dead").update(visto=timezone.now() - timedelta(hours=1))
+    refresh("alive")
+    assert not Conexion.objects.filter(proceso="dead").exists()
 
 
 def test_frames_never_carry_the_answer_before_close(aula):
