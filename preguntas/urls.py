@@ -11,6 +11,7 @@ urlpatterns = [
     path("aulas/<str:codigo>/", views.panel, name="panel"),
     path("aulas/<str:codigo>/editar/", views.aula_editar, name="aula_editar"),
     path("aulas/<str:codigo>/archivar/", views.aula_archivar, name="aula_archivar"),
+    path("aulas/<str:codigo>/proyector/", views.proyector, name="proyector"),
     path("aulas/<str:codigo>/resultados/", views.resultados, name="resultados"),
     path("aulas/<str:codigo>/resultados.csv", views.resultados_csv, name="resultados_csv"),
     path("preguntas/", views.preguntas, name="preguntas"),

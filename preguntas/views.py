@@ -1,9 +1,13 @@
 import csv
 
+import segno
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,6 +83,21 @@ def panel(request: HttpRequest, codigo: str) -> HttpResponse:
         "rondas": aula.rondas.filter(cerrada__isnull=False).order_by("-abierta")[:20],
     }
     return render(request, "preguntas/panel.html", context)
+
+
+@login_required
+def proyector(request: HttpRequest, codigo: str) -> HttpResponse:
+    """The classroom's big screen: join code and QR, the live question and its chart; no controls."""
+    aula = _own_aula(request, codigo)
+    join_url = request.build_absolute_uri(reverse("preguntas:alumno_codigo", args=[aula.codigo]))
+    qr = segno.make(join_url, error="m").svg_inline(scale=8, border=2, dark="#212529", light="#ffffff")
+    context = {
+        "aula": aula,
+        "join_url": join_url,
+        "qr_svg": mark_safe(qr),  # generated here from our own URL, drawn as paths only
+        "nombres": request.GET.get("nombres") == "1",
+    }
+    return render(request, "preguntas/proyector.html", context)
 
 
 @login_required

@@ -114,3 +114,13 @@ def test_teacher_creates_and_edits_own_questions_only(alice_client, alice, bob):
     assert created.respuesta is False
     bobs = PreguntaFactory(propietario=bob)
     assert alice_client.get(reverse("preguntas:pregunta_editar", args=[bobs.pk])).status_code == 404
+
+
+def test_projector_shows_code_and_qr_and_names_only_on_request(alice_client, aula, client, bob):
+    url = reverse("preguntas:proyector", args=[aula.codigo])
+    body = alice_client.get(url).content.decode()
+    assert "AULA01" in body and "<svg" in body and "/unirse/AULA01/" in body
+    assert 'id="alumnos"' not in body
+    assert 'id="alumnos"' in alice_client.get(url, {"nombres": "1"}).content.decode()
+    client.force_login(bob)
+    assert client.get(url).status_code == 404

@@ -1,8 +1,11 @@
 /* The teacher's control panel: push questions, watch answers land, close and reveal.
+ * The projector page runs the same script without the controls, the bank and the
+ * history (and without the student chips unless the teacher asked for names).
  * User text (questions, names) is only ever set with textContent. */
 (function () {
   "use strict";
   const $ = (id) => document.getElementById(id);
+  const setHidden = (id, hidden) => { const el = $(id); if (el) el.hidden = hidden; };
   const code = $("codigo").textContent.trim();
 
   let round = null;        // {round, question, deadline, closed, correct}
@@ -73,8 +76,8 @@
     $("ronda").hidden = false;
     $("ronda-texto").textContent = payload.question.text;
     $("revelada").hidden = true;
-    $("btn-cerrar").hidden = false;
-    $("btn-siguiente").hidden = true;
+    setHidden("btn-cerrar", false);
+    setHidden("btn-siguiente", true);
     for (const v of ["true", "false"]) $("etiqueta-" + v).classList.remove("correcta");
     markSent(payload.question.id);
     startCountdown(payload.deadline);
@@ -102,6 +105,7 @@
 
   function renderStudents() {
     const box = $("alumnos");
+    if (!box) return;
     box.replaceChildren();
     const sorted = [...students.entries()].sort((a, b) => a[1].name.localeCompare(b[1].name));
     for (const [, s] of sorted) {
@@ -129,13 +133,13 @@
     revealed.textContent = interpolate(gettext("Respuesta correcta: %s"),
       [frame.correct ? gettext("Verdadero") : gettext("Falso")]);
     revealed.hidden = false;
-    $("btn-cerrar").hidden = true;
-    $("btn-siguiente").hidden = !nextQuestionButton();
+    setHidden("btn-cerrar", true);
+    setHidden("btn-siguiente", !nextQuestionButton());
     renderStudents();
   }
 
   function addToHistory(frame) {
-    if (!round || frame.round !== round.round) return;
+    if (!$("historial") || !round || frame.round !== round.round) return;
     const item = document.createElement("li");
     const text = document.createElement("span");
     text.textContent = round.question.text;
@@ -185,6 +189,7 @@
     setTimeout(() => box.remove(), 5000);
   }
 
+  if (!$("banco")) return;  // the projector: no controls
   $("banco").addEventListener("click", (event) => {
     const button = event.target.closest(".btn-enviar");
     if (button) push(Number(button.dataset.question));
