@@ -3,7 +3,7 @@
 #
 #   bash bench/run.sh [--students N] [--rounds Q] [--procs P] [--layer pubsub|core]
 #                     [--concurrency C] [--spread S] [--timeout SECONDS] [--no-reference]
-#                     [--commit REV] [--nice N]
+#                     [--commit REV] [--nice N] [--profile]
 #
 # Starts a throwaway PostgreSQL and Redis (scripts/services.sh), migrates, seeds a teacher,
 # a classroom and questions (bench/seed.py), starts P Daphne processes on 127.0.0.1 pinned
@@ -22,6 +22,10 @@
 # disturbs the latencies less (it slows that other work down meanwhile); where the kernel
 # groups processes by session (autogroup), the bench runs in a session of its own whose
 # group gets that nice value.
+#
+# --profile samples each Daphne process with py-spy (installed into .venv when missing)
+# during the project's load: bench/results/<timestamp>/profile-<i>.txt, summarised in
+# profile-<i>.top.txt by bench/flame_top.py.
 #
 # Everything listens on 127.0.0.1 only. Every process started here is stopped on exit,
 # by PID; a watchdog ends the whole run after --timeout seconds. docs/performance.md
@@ -43,8 +47,9 @@ TIMEOUT=1800
 REFERENCE=1
 COMMIT=
 NICE=0
+PROFILE=0
 
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
 
 need_int() {
     [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "${3:-1}" ] || { echo "bench: $1 needs an integer >= ${3:-1}, got '$2'" >&2; exit 2; }
@@ -62,6 +67,7 @@ while [ $# -gt 0 ]; do
         --layer) case "${2:-}" in pubsub | core) LAYER=$2 ;; *) echo "bench: --layer is pubsub or core" >&2; exit 2 ;; esac
             shift 2 ;;
         --no-reference) REFERENCE=0; shift ;;
+        --profile) PROFILE=1; shift ;;
         --nice) need_int "$1" "${2:-}" 0; NICE=$2; [ "$NICE" -le 20 ] || { echo "bench: --nice is 0..20" >&2; exit 2; }
             shift 2 ;;
         --commit) [ -n "${2:-}" ] || { echo "bench: --commit needs a revision" >&2; exit 2; }
@@ -216,6 +222,10 @@ export QRT_APP_DIR="$APP_DIR"
 
 ensure_system_packages redis postgres
 ensure_venv
+if [ "$PROFILE" = 1 ] && [ ! -x "$ROOT/.venv/bin/py-spy" ]; then
+    log "installing py-spy into .venv for --profile"
+    "$PY" -m pip install --disable-pip-version-check --no-input -q py-spy
+fi
 start_redis
 start_postgres
 PG_PID=$(head -n 1 "$QRT_PG_DIR/data/postmaster.pid")
@@ -269,10 +279,26 @@ LOAD_TIMEOUT=$((TIMEOUT - SECONDS - 30))
 [ "$LOAD_TIMEOUT" -gt 60 ] || LOAD_TIMEOUT=60
 LOAD_ARGS=(--state "$STATE" --students "$STUDENTS" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" --spread "$SPREAD")
 
+SPY_PIDS=()
+if [ "$PROFILE" = 1 ]; then
+    for ((i = 0; i < PROCS; i++)); do
+        "${PIN_CLIENT[@]}" "$ROOT/.venv/bin/py-spy" record --pid "${DAPHNE_PIDS[$i]}" --rate 100 --format raw \
+            --nonblocking -o "$RUN_DIR/profile-$((i + 1)).txt" >"$RUN_DIR/py-spy-$((i + 1)).log" 2>&1 &
+        SPY_PIDS+=("$!")
+        STARTED_PIDS+=("$!")
+    done
+fi
+
 log "project: $STUDENTS students, $ROUNDS rounds"
 run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" "$PY" bench/load.py --target project \
     --ports "$(IFS=,; echo "${PORTS[*]}")" "${PROBES[@]}" "${LOAD_ARGS[@]}" --out "$RUN_DIR/project.json"
 
+for ((i = 0; i < ${#SPY_PIDS[@]}; i++)); do
+    # py-spy writes its profile on SIGINT.
+    kill -INT "${SPY_PIDS[$i]}" 2>/dev/null || true
+    wait "${SPY_PIDS[$i]}" 2>/dev/null || true
+    "$PY" bench/flame_top.py "$RUN_DIR/profile-$((i + 1)).txt" --top 40 >"$RUN_DIR/profile-$((i + 1)).top.txt" 2>&1 || true
+done
 for pid in "${DAPHNE_PIDS[@]}"; do stop_pid "$pid" 15; done
 
 REF_ARGS=()
