@@ -12,10 +12,18 @@
   let round = null;         // the open round: {round, question, deadline}
   let myAnswer = null;      // this student's answer to the open round, or null
   let joined = false;       // joined on the current connection
+  let queued = null;        // {round, value}: an answer not yet acknowledged, resent after a reconnect
   let countdown = null;
   let backToWaiting = null;
 
   const tokenKey = (c) => "qrt-token-" + c;
+  const queueKey = (c) => "qrt-queued-" + c;
+
+  function setQueued(value) {
+    queued = value;
+    if (value) localStorage.setItem(queueKey(code), JSON.stringify(value));
+    else localStorage.removeItem(queueKey(code));
+  }
 
   function show(state) {
     for (const s of STATES) $("estado-" + s).hidden = s !== state;
@@ -36,6 +44,7 @@
     if (socket) socket.stop();
     code = newCode;
     localStorage.setItem("qrt-last-code", code);
+    try { queued = JSON.parse(localStorage.getItem(queueKey(code))); } catch (e) { queued = null; }
     socket = new LiveSocket(code, {
       onOpen() {
         joined = false;
@@ -44,6 +53,8 @@
         else if (pendingName) socket.send({type: "join", name: pendingName});
       },
       onStatus(status) {
+        if (status !== "open") joined = false;
+        if (round) renderAnswer();
         // Shown while the socket is down; hidden once `state` has brought the page up to date.
         if (status === "reconnecting") $("reconectando").hidden = false;
       },
@@ -68,18 +79,21 @@
         myAnswer = frame.answered ? frame.value : null;
         if (frame.round) showQuestion(frame.round);
         else if ($("estado-resultado").hidden) show("esperando");
+        sendQueued(frame);
         break;
       case "question":
         myAnswer = null;
         showQuestion(frame);
         break;
       case "answered":
+        if (queued && queued.round === frame.round) setQueued(null);
         if (round && frame.round === round.round) {
           myAnswer = frame.value;
           renderAnswer();
         }
         break;
       case "closed":
+        if (queued && queued.round === frame.round) setQueued(null);
         if (round && frame.round === round.round) showResult(frame);
         break;
       case "error":
@@ -98,12 +112,30 @@
       socket.stop();
       joinError(frame.detail);
     } else if (frame.code === "already_answered" || frame.code === "round_closed") {
+      setQueued(null);
+      renderAnswer();
       $("estado-envio").textContent = frame.detail;
+    }
+  }
+
+  /* After a (re)join: send the answer given while offline if its round is still open. */
+  function sendQueued(state) {
+    if (!queued) return;
+    const stillOpen = state.round && state.round.round === queued.round;
+    if (stillOpen && !state.answered) {
+      socket.send({type: "answer", round: queued.round, value: queued.value});
+      renderAnswer();
+      return;
+    }
+    setQueued(null);
+    if (!stillOpen) {
+      $("aviso-espera").textContent = gettext("La pregunta se cerró antes de recuperar la conexión: tu respuesta no se envió.");
     }
   }
 
   function showQuestion(payload) {
     clearTimeout(backToWaiting);
+    $("aviso-espera").textContent = "";
     round = payload;
     $("pregunta-texto").textContent = payload.question.text;
     renderAnswer();
@@ -112,14 +144,21 @@
   }
 
   function renderAnswer() {
+    const waiting = myAnswer === null && queued && round && queued.round === round.round ? queued.value : null;
+    const chosen = myAnswer !== null ? myAnswer : waiting;
     for (const button of document.querySelectorAll(".btn-respuesta")) {
       const value = button.dataset.value === "true";
-      button.disabled = myAnswer !== null;
-      button.classList.toggle("elegida", myAnswer === value);
-      button.setAttribute("aria-pressed", String(myAnswer === value));
+      button.disabled = chosen !== null;
+      button.classList.toggle("elegida", chosen === value);
+      button.setAttribute("aria-pressed", String(chosen === value));
     }
-    $("estado-envio").textContent = myAnswer === null ? "" :
-      interpolate(gettext("Respuesta enviada: %s"), [answerWord(myAnswer)]);
+    let status = "";
+    if (myAnswer !== null) status = interpolate(gettext("Respuesta enviada: %s"), [answerWord(myAnswer)]);
+    else if (waiting !== null && socket && socket.isOpen()) status = gettext("Enviando…");
+    else if (waiting !== null) {
+      status = interpolate(gettext("Sin conexión: enviaremos «%s» en cuanto vuelva la conexión."), [answerWord(waiting)]);
+    }
+    $("estado-envio").textContent = status;
   }
 
   function startCountdown(deadline) {
@@ -164,11 +203,9 @@
     button.addEventListener("click", () => {
       if (!round || myAnswer !== null) return;
       const value = button.dataset.value === "true";
-      if (socket.send({type: "answer", round: round.round, value: value})) {
-        $("estado-envio").textContent = gettext("Enviando…");
-      } else {
-        $("estado-envio").textContent = gettext("Sin conexión: vuelve a intentarlo en un momento.");
-      }
+      setQueued({round: round.round, value: value});  // until the server acknowledges it
+      if (joined) socket.send({type: "answer", round: round.round, value: value});
+      renderAnswer();
     });
   }
 

@@ -53,11 +53,15 @@
     }
 
     send(frame) {
-      if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      if (this.isOpen()) {
         this.ws.send(JSON.stringify(frame));
         return true;
       }
       return false;
+    }
+
+    isOpen() {
+      return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN);
     }
 
     stop() {
