@@ -60,7 +60,6 @@ def db_check(project: dict, state: dict) -> dict:
     return {
         "students_in_db": Alumno.objects.filter(aula_id=state["aula"]).count(),
         "students_joined": project["connect"]["joined"],
-        "still_marked_connected": Alumno.objects.filter(aula_id=state["aula"], conexiones__gt=0).count(),
         "answers_sent": total_sent,
         "answers_stored": total_stored,
         "answers_lost": total_sent - total_stored,
@@ -242,6 +241,9 @@ def table(result: dict) -> str:
     if "answers_sent" in s:
         row("answers sent / stored / lost", f"{s['answers_sent']} / {s['answers_stored']} / {s['answers_lost']}")
         row("duplicate answers in DB", s["duplicates"])
+    if s.get("still_marked_connected") is not None:
+        row("all disconnects processed after, s", s["disconnects_drained_s"] if s["disconnects_drained_s"] is not None else "never")
+        row("students still counted connected", s["still_marked_connected"])
     row("connect failures", sum(s["connect_failures"].values()))
     row("error frames", sum(s["error_frames"].values()))
     row("unexpected closes", sum(s["unexpected_closes"].values()))
@@ -293,6 +295,7 @@ def main():
     p.add_argument("--state", required=True)
     p.add_argument("--meta", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--drain", help="JSON from bench/drain.py")
     p.add_argument("--logs", help="directory of the server logs to scan for exceptions")
     p.add_argument("--no-db", action="store_true", help="skip the database check")
     args = p.parse_args()
@@ -304,6 +307,10 @@ def main():
     db = None if args.no_db else db_check(project, state)
     result = {"meta": meta, "summary": summary(project, reference, db), "db": db, "project": project, "reference": reference}
     result["server_logs"] = scan_logs(args.logs) if args.logs else None
+    drain = load(args.drain) if args.drain and Path(args.drain).exists() else None
+    result["drain"] = drain
+    result["summary"]["disconnects_drained_s"] = drain["seconds"] if drain and drain["drained"] else None
+    result["summary"]["still_marked_connected"] = drain["still_marked_connected"] if drain else None
     if result["server_logs"]:
         result["summary"]["server_log_tracebacks"] = {k: v["tracebacks"] for k, v in result["server_logs"].items()}
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -293,6 +293,9 @@ log "project: $STUDENTS students, $ROUNDS rounds"
 run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" "$PY" bench/load.py --target project \
     --ports "$(IFS=,; echo "${PORTS[*]}")" "${PROBES[@]}" "${LOAD_ARGS[@]}" --out "$RUN_DIR/project.json"
 
+# End of class: wait (bounded) until the servers processed every disconnect.
+"$PY" bench/drain.py "$STATE" "$RUN_DIR/drain.json" --timeout 60 || true
+
 for ((i = 0; i < ${#SPY_PIDS[@]}; i++)); do
     # py-spy writes its profile on SIGINT.
     kill -INT "${SPY_PIDS[$i]}" 2>/dev/null || true
@@ -347,4 +350,4 @@ json.dump(meta, open(sys.argv[1], "w"), indent=2)
 EOF
 
 "$PY" bench/report.py --project "$RUN_DIR/project.json" "${REF_ARGS[@]}" --state "$STATE" \
-    --meta "$RUN_DIR/meta.json" --logs "$RUN_DIR" --out "$OUT" | tee "$RUN_DIR/report.txt"
+    --meta "$RUN_DIR/meta.json" --logs "$RUN_DIR" --drain "$RUN_DIR/drain.json" --out "$OUT" | tee "$RUN_DIR/report.txt"
