@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from preguntas.banco_csv import find_duplicate
 from preguntas.models import Aula, Pregunta
 
 
@@ -22,3 +23,18 @@ class PreguntaForm(forms.ModelForm):
         model = Pregunta
         fields = ["texto", "respuesta", "tema"]
         widgets = {"texto": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        """With a ``user``, a statement already in their visible bank is refused (banco_csv.normalise_text)."""
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_texto(self):
+        texto = self.cleaned_data["texto"]
+        if self.user is not None and (duplicate := find_duplicate(self.user, texto, exclude_pk=self.instance.pk)):
+            raise forms.ValidationError(
+                _("Ya hay una pregunta igual en el banco: «%(texto)s»"),
+                code="duplicada",
+                params={"texto": duplicate.texto},
+            )
+        return texto

@@ -130,7 +130,7 @@ def preguntas(request: HttpRequest) -> HttpResponse:
 def pregunta_editar(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a question, or edit one of the teacher's own (shared ones are read-only)."""
     pregunta = get_object_or_404(Pregunta, pk=pk, propietario=request.user) if pk else None
-    form = PreguntaForm(request.POST or None, instance=pregunta)
+    form = PreguntaForm(request.POST or None, instance=pregunta, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.instance.propietario = request.user
         form.save()

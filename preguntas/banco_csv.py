@@ -1,0 +1,215 @@
+"""Question bank as CSV: import with per-row errors, export, the blank template, duplicates.
+
+The file has a header line and the columns ``texto,respuesta,tema`` (``tema`` may be left
+out), separated by ``,`` or ``;`` (Spanish Excel writes ``;``), in UTF-8 with or without a
+BOM. Each row is imported or not on its own: the good rows go in, the bad ones come back
+with their line number and a reason.
+
+Two statements are the same question when they match after ``normalise_text``: Unicode
+NFC, casefold, runs of white space collapsed to one space, trailing periods dropped.
+Accents count ("Perú" and "Peru" are different questions).
+"""
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from preguntas.models import Pregunta
+from preguntas.results import _text_cell
+
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 2000
+COLUMNS = ("texto", "respuesta", "tema")
+REQUIRED_COLUMNS = ("texto", "respuesta")
+TEXT_MAX_LENGTH = Pregunta._meta.get_field("texto").max_length
+TOPIC_MAX_LENGTH = Pregunta._meta.get_field("tema").max_length
+
+ANSWERS = {
+    "verdadero": True, "v": True, "true": True, "sí": True, "si": True, "1": True,
+    "falso": False, "f": False, "false": False, "no": False, "0": False,
+}
+# Written by the export and the template; both read back as the same answer.
+ANSWER_WORDS = {True: "verdadero", False: "falso"}
+# What _text_cell puts an apostrophe in front of.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def normalise_text(text: str) -> str:
+    """The key under which two statements count as the same question (see the module docstring)."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(".").rstrip()
+
+
+@dataclass(frozen=True)
+class NewQuestion:
+    line: int
+    texto: str
+    respuesta: bool
+    tema: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    texto: str
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class ImportResult:
+    """What a file holds. ``error`` is a problem with the whole file: then nothing is imported."""
+
+    questions: list[NewQuestion] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    error: str = ""
+
+
+def parse_csv(data: bytes, bank_texts=(), bank_topics=()) -> ImportResult:
+    """Read and check a CSV file against the teacher's bank, without touching the database.
+
+    ``bank_texts`` are the statements already in the bank (for duplicates), ``bank_topics``
+    its topics (a topic spelled with other capitals is written the bank's way).
+    """
+    if len(data) > MAX_BYTES:
+        return ImportResult(error=_("El archivo ocupa más de %(max)s KiB.") % {"max": MAX_BYTES // 1024})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = _("El archivo no está en UTF-8 (línea %(line)s). En Excel, usa «Guardar como» → «CSV UTF-8».")
+        return ImportResult(error=message % {"line": line})
+    if "\x00" in text:
+        return ImportResult(error=_("El archivo no parece un CSV de texto."))
+    if not text.strip():
+        return ImportResult(error=_("El archivo está vacío."))
+
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [unicodedata.normalize("NFC", name).strip().casefold() for name in next(reader)]
+        if not _header_ok(header):
+            return ImportResult(
+                error=_("La primera línea debe ser la cabecera «%(columns)s» (tema es opcional); es «%(found)s».")
+                % {"columns": delimiter.join(COLUMNS), "found": Truncator(first_line.strip()).chars(80)}
+            )
+        rows = []
+        line = reader.line_num + 1
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                if len(rows) == MAX_ROWS:
+                    return ImportResult(
+                        error=_("El archivo tiene más de %(max)s preguntas: divídelo en varios.") % {"max": MAX_ROWS}
+                    )
+                rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error:  # in practice, a cell past csv.field_size_limit(): a quote left open
+        return ImportResult(
+            error=_("No se puede leer el CSV cerca de la línea %(line)s: ¿unas comillas sin cerrar?")
+            % {"line": reader.line_num}
+        )
+
+    return _check_rows(rows, header, bank_texts, bank_topics)
+
+
+def _header_ok(header: list[str]) -> bool:
+    named = [name for name in header if name]  # Excel may leave empty columns at the end
+    return (
+        all(name in named for name in REQUIRED_COLUMNS)
+        and all(name in COLUMNS for name in named)
+        and len(set(named)) == len(named)
+    )
+
+
+def _check_rows(rows, header, bank_texts, bank_topics) -> ImportResult:
+    result = ImportResult()
+    in_bank = {normalise_text(t) for t in bank_texts}
+    in_file: dict[str, int] = {}
+    topics = {t.casefold(): t for t in bank_topics}
+    for line, cells in rows:
+        values = dict(zip(header, (_clean_cell(cell) for cell in cells)))
+        texto, answer, tema = values.get("texto", ""), values.get("respuesta", ""), values.get("tema", "")
+        reasons = []
+        if len(cells) > len(header):
+            reasons.append(
+                _("Tiene más columnas que la cabecera (¿un separador dentro del texto? Ponlo entre comillas).")
+            )
+        if not texto:
+            reasons.append(_("Falta el texto de la pregunta."))
+        elif len(texto) > TEXT_MAX_LENGTH:
+            reasons.append(
+                _("El texto tiene %(n)s caracteres (máximo %(max)s).") % {"n": len(texto), "max": TEXT_MAX_LENGTH}
+            )
+        if not answer:
+            reasons.append(_("Falta la respuesta (verdadero o falso)."))
+        elif answer.casefold() not in ANSWERS:
+            reasons.append(
+                _("Respuesta «%(value)s» no válida: usa verdadero o falso.") % {"value": Truncator(answer).chars(20)}
+            )
+        if len(tema) > TOPIC_MAX_LENGTH:
+            reasons.append(
+                _("El tema tiene %(n)s caracteres (máximo %(max)s).") % {"n": len(tema), "max": TOPIC_MAX_LENGTH}
+            )
+        key = normalise_text(texto)
+        if not reasons and key in in_bank:
+            reasons.append(_("Ya está en el banco de preguntas."))
+        if not reasons and key in in_file:
+            reasons.append(_("Repite la pregunta de la línea %(line)s.") % {"line": in_file[key]})
+        if reasons:
+            result.errors.append(RowError(line, texto, tuple(reasons)))
+            continue
+        in_file[key] = line
+        tema = topics.setdefault(tema.casefold(), tema)
+        result.questions.append(NewQuestion(line, texto, ANSWERS[answer.casefold()], tema))
+    return result
+
+
+def _clean_cell(cell: str) -> str:
+    """Trim a cell and undo the apostrophe the export puts in front of a would-be formula."""
+    cell = unicodedata.normalize("NFC", cell)
+    if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS:
+        cell = cell[1:]
+    return cell.strip()
+
+
+def import_questions(user, data: bytes) -> ImportResult:
+    """Parse a file against the teacher's visible bank and save the good rows as their own questions."""
+    bank = Pregunta.objects.visibles_para(user)
+    result = parse_csv(
+        data,
+        bank_texts=bank.values_list("texto", flat=True),
+        bank_topics=bank.exclude(tema="").values_list("tema", flat=True).distinct(),
+    )
+    if result.questions:
+        with transaction.atomic():
+            Pregunta.objects.bulk_create(
+                Pregunta(texto=q.texto, respuesta=q.respuesta, tema=q.tema, propietario=user) for q in result.questions
+            )
+    return result
+
+
+def find_duplicate(user, texto: str, exclude_pk=None) -> Pregunta | None:
+    """A question of the teacher's visible bank that says the same as ``texto``, if there is one.
+
+    Normalising happens in Python, so this reads the whole visible bank (one query of texts).
+    """
+    key = normalise_text(texto)
+    bank = Pregunta.objects.visibles_para(user).exclude(pk=exclude_pk).only("pk", "texto")
+    return next((p for p in bank.iterator() if normalise_text(p.texto) == key), None)
+
+
+def export_rows(preguntas):
+    """Header and one row per question, in the import's format; formulas defused for spreadsheets."""
+    yield list(COLUMNS)
+    for p in preguntas:
+        yield [_text_cell(p.texto), ANSWER_WORDS[p.respuesta], _text_cell(p.tema)]
+
+
+def template_rows():
+    yield list(COLUMNS)
+    yield [_("Bogotá es la capital de Colombia."), ANSWER_WORDS[True], _("Capitales")]
+    yield [_("El río Nilo desemboca en el océano Atlántico."), ANSWER_WORDS[False], _("Ríos")]
