@@ -1,6 +1,6 @@
 from django.urls import path
 
-from preguntas import views
+from preguntas import views, views_banco
 
 app_name = "preguntas"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("preguntas/", views.preguntas, name="preguntas"),
     path("preguntas/nueva/", views.pregunta_editar, name="pregunta_nueva"),
     path("preguntas/<int:pk>/editar/", views.pregunta_editar, name="pregunta_editar"),
+    path("preguntas/importar/", views_banco.importar, name="importar"),
+    path("preguntas/plantilla.csv", views_banco.plantilla_csv, name="plantilla_csv"),
+    path("preguntas/exportar.csv", views_banco.exportar_csv, name="exportar_csv"),
 ]
