@@ -33,10 +33,15 @@ def main():
     p.add_argument("--timeout", type=float, default=60)
     args = p.parse_args()
     aula = json.loads(Path(args.state).read_text(encoding="utf-8"))["aula"]
+    # Presence is a counter on Alumno in older versions, a Conexion row per socket in newer.
+    if Alumno._meta.get_field("conexiones").is_relation:
+        connected = Alumno.objects.filter(aula_id=aula, conexiones__isnull=False).distinct()
+    else:
+        connected = Alumno.objects.filter(aula_id=aula, conexiones__gt=0)
     t0 = time.monotonic()
     remaining = None
     while True:
-        remaining = Alumno.objects.filter(aula_id=aula, conexiones__gt=0).count()
+        remaining = connected.count()
         if remaining == 0 or time.monotonic() - t0 >= args.timeout:
             break
         time.sleep(0.25)
