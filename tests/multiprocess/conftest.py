@@ -74,11 +74,13 @@ def daphne_process(stack_env, tmp_path):
     """
     started: list[DaphneProcess] = []
 
-    def start(name: str, **env) -> DaphneProcess:
-        process = DaphneProcess(name, {**stack_env, **env}, tmp_path)
+    def start(name: str, app: str = "QuestionsRT.asgi:application", **env) -> DaphneProcess:
+        process = DaphneProcess(name, {**stack_env, **env}, tmp_path, app=app)
         started.append(process)
         return process.start()
 
     yield start
+    for process in started:  # all at once: each may take a moment to shut down
+        process.terminate()
     for process in started:
         process.stop()

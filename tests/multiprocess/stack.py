@@ -56,11 +56,22 @@ def wait_until(predicate, timeout: float, interval: float = 0.1, what: str = "co
 
 
 class DaphneProcess:
-    """`python -m daphne -b 127.0.0.1 -p PORT QuestionsRT.asgi:application`, output to a log file."""
+    """`python -m daphne -b 127.0.0.1 -p PORT QuestionsRT.asgi:application`, output to a log file.
 
-    def __init__(self, name: str, env: dict, log_dir: Path, extra_args: tuple[str, ...] = ()):
+    `app` may name a test wrapper of the application (see slow_tally_asgi.py).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        env: dict,
+        log_dir: Path,
+        extra_args: tuple[str, ...] = (),
+        app: str = "QuestionsRT.asgi:application",
+    ):
         self.name = name
         self.env = env
+        self.app = app
         self.port = free_port()
         self.log_path = log_dir / f"daphne-{name}-{self.port}.log"
         self.extra_args = extra_args
@@ -78,7 +89,7 @@ class DaphneProcess:
 
     def start(self, timeout: float = START_TIMEOUT) -> "DaphneProcess":
         command = [sys.executable, "-m", "daphne", *self.extra_args]
-        command += ["-b", "127.0.0.1", "-p", str(self.port), "QuestionsRT.asgi:application"]
+        command += ["-b", "127.0.0.1", "-p", str(self.port), self.app]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
@@ -111,6 +122,11 @@ class DaphneProcess:
             self.proc.send_signal(signal.SIGKILL)
         if self.proc is not None:
             self.proc.wait(STOP_TIMEOUT)
+
+    def terminate(self) -> None:
+        """Ask the process to stop (SIGTERM) without waiting."""
+        if self.alive():
+            self.proc.terminate()
 
     def stop(self) -> None:
         """Polite stop (SIGTERM), then SIGKILL if it lingers."""

@@ -70,3 +70,24 @@ async def test_a_round_spans_two_daphne_processes(daphne_process, aula, alice, p
 
     await asyncio.gather(*(c.close() for c in [teacher, *students]))
     assert a.alive() and b.alive()
+
+
+async def test_an_answer_arriving_while_the_tally_is_computed_is_listed(daphne_process, aula, alice, pregunta):
+    # The teacher's process takes 0.5 s to compute each tally (a slow database).
+    a = daphne_process("A", app="tests.multiprocess.slow_tally_asgi:application", QRT_TEST_TALLY_DELAY="0.5")
+    b = daphne_process("B")
+    teacher = Teacher(a, aula.codigo, cookie=await teacher_cookie(alice), label="alice")
+    await teacher.connect()
+    ana, beto = Student(a, aula.codigo, label="ana"), Student(b, aula.codigo, label="beto")
+    await ana.join("Ana")
+    await beto.join("Beto")
+    round_id = (await teacher.push(pregunta.pk))["round"]
+    await asyncio.gather(ana.receive_type("question"), beto.receive_type("question"))
+
+    assert (await ana.answer(round_id, True))["type"] == "answered"
+    await asyncio.sleep(0.3)  # the tally for Ana's answer is being computed on A
+    assert (await beto.answer(round_id, False))["type"] == "answered"
+
+    _, listed = await collect_tally(teacher, round_id, answered=2, listed_count=2, timeout=5)
+    assert listed == {ana.id: True, beto.id: False}
+    await asyncio.gather(*(c.close() for c in (teacher, ana, beto)))
