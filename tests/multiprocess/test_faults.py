@@ -5,12 +5,14 @@ live process) and a student rejoins with the token; the `state` frame restores t
 """
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from django.utils import timezone
 from websockets.exceptions import ConnectionClosed
 
-from preguntas.models import Alumno, Respuesta
+from preguntas.models import CONNECTION_STALE_AFTER, Conexion, Respuesta
 from tests.factories import PreguntaFactory
 from tests.multiprocess.clients import Student, Teacher, collect_tally, teacher_cookie
 from tests.multiprocess.stack import wait_until
@@ -31,8 +33,15 @@ def answer_rows(round_id: int) -> int:
 
 
 @database_sync_to_async
-def open_connections() -> dict[int, int]:
-    return dict(Alumno.objects.values_list("pk", "conexiones"))
+def connection_processes(student_ids) -> set[str]:
+    """The server processes holding these students' sockets (preguntas/presence.py)."""
+    return set(Conexion.objects.filter(alumno_id__in=student_ids).values_list("proceso", flat=True))
+
+
+@database_sync_to_async
+def age_connections(processes, age: timedelta) -> None:
+    """Make the socket rows of these processes look `age` old, as if they had stopped beating."""
+    Conexion.objects.filter(proceso__in=processes).update(visto=timezone.now() - age)
 
 
 async def classroom(a, b, aula, alice):
@@ -239,29 +248,28 @@ async def test_daphne_process_killed_mid_round(daphne_process, aula, alice, preg
     await asyncio.gather(*(c.close() for c in [teacher, *students]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: Alumno.conexiones of a killed process's sockets are never decremented",
-)
-async def test_students_of_a_killed_process_are_not_left_online(daphne_process, aula, alice, pregunta):
+async def test_students_of_a_killed_process_stop_counting_as_connected(daphne_process, aula, alice):
     a, b = daphne_process("A"), daphne_process("B")
     teacher, students = await classroom(a, b, aula, alice)
     on_b = [s for s in students if s.server is b]
+    process_b = await connection_processes([s.id for s in on_b])
+    assert len(process_b) == 1
+
     b.kill()
     await asyncio.gather(*(s.dropped() for s in on_b))
     await asyncio.gather(*(s.reconnect(server=a) for s in on_b))
-    print(f"\nopen connections counted per student after the rejoin: {sorted((await open_connections()).values())}")
+    # B no longer refreshes its sockets' rows: let the time they need to go stale pass.
+    await age_connections(process_b, CONNECTION_STALE_AFTER + timedelta(seconds=1))
 
-    # Every student leaves: the teacher's roster must show nobody online.
+    # Every student leaves: the teacher's roster and tally must show nobody connected.
     await asyncio.gather(*(s.close() for s in students))
-    online = None
-    try:
-        async with asyncio.timeout(5):
-            while online != 0:
-                roster = await teacher.receive_type("roster")
-                online = sum(item["online"] for item in roster["students"])
-    except TimeoutError:
-        pass
-    print(f"students shown online after all {len(students)} left: {online}")
-    assert online == 0
+    online = connected = None
+    async with asyncio.timeout(10):
+        while online != 0:
+            frame = await teacher.receive_one_of({"roster", "tally"})
+            if frame["type"] == "roster":
+                online = sum(item["online"] for item in frame["students"])
+            else:
+                connected = frame["connected"]
+    assert connected in (None, 0)
     await teacher.close()
