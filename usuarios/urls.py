@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from usuarios.views import LoginView
+
 app_name = "usuarios"
 
 urlpatterns = [
-    path("entrar/", auth_views.LoginView.as_view(template_name="usuarios/login.html"), name="login"),
+    path("entrar/", LoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "contrasena/",
