@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "QuestionsRT.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -155,6 +156,21 @@ QRT_MAX_STUDENTS_PER_CLASSROOM = env_int("QRT_MAX_STUDENTS_PER_CLASSROOM", 3000)
 QRT_RATE_LIMIT_FRAMES = env_int("QRT_RATE_LIMIT_FRAMES", 20)  # frames per window per socket
 QRT_RATE_LIMIT_WINDOW = env_int("QRT_RATE_LIMIT_WINDOW", 5)  # seconds
 QRT_TALLY_INTERVAL_MS = env_int("QRT_TALLY_INTERVAL_MS", 100)
+
+# Security headers and login lockout (docs/security.md). Django's defaults already send
+# nosniff, Referrer-Policy same-origin, COOP same-origin and X-Frame-Options DENY: spelled
+# out so that changing one is deliberate. QuestionsRT/security.py adds the
+# Content-Security-Policy and the Permissions-Policy.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+QRT_CSP_REPORT_ONLY = env_bool("QRT_CSP_REPORT_ONLY", default=False)
+QRT_LOGIN_MAX_FAILURES = env_int("QRT_LOGIN_MAX_FAILURES", 5)  # failed passwords per username and address
+QRT_LOGIN_LOCKOUT_SECONDS = env_int("QRT_LOGIN_LOCKOUT_SECONDS", 900)  # counting window and lockout
 
 if not DEBUG:
     # Production (docs/deploy.md): HTTPS ends at the reverse proxy, which says so in
