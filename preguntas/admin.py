@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from preguntas.models import Alumno, Aula, Pregunta, Respuesta, Ronda
+from preguntas.models import Alumno, Aula, Cuestionario, CuestionarioPregunta, Pregunta, Respuesta, Ronda
 
 
 @admin.register(Pregunta)
@@ -64,3 +64,18 @@ class AlumnoAdmin(admin.ModelAdmin):
     list_filter = ["aula"]
     search_fields = ["nombre"]
     exclude = ["token"]
+
+
+class CuestionarioPreguntaInline(admin.TabularInline):
+    model = CuestionarioPregunta
+    fields = ["orden", "pregunta"]
+    autocomplete_fields = ["pregunta"]
+    extra = 0
+
+
+@admin.register(Cuestionario)
+class CuestionarioAdmin(admin.ModelAdmin):
+    list_display = ["nombre", "propietario", "creado"]
+    list_filter = ["propietario"]
+    search_fields = ["nombre"]
+    inlines = [CuestionarioPreguntaInline]

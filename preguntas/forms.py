@@ -2,12 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from preguntas.banco_csv import find_duplicate
-from preguntas.models import Aula, Pregunta
+from preguntas.models import Aula, Cuestionario, Pregunta
 
 
 class AulaForm(forms.ModelForm):
     class Meta:
         model = Aula
+        fields = ["nombre"]
+
+
+class CuestionarioForm(forms.ModelForm):
+    class Meta:
+        model = Cuestionario
         fields = ["nombre"]
 
 

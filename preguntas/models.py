@@ -64,6 +64,59 @@ class Pregunta(models.Model):
         return self.texto
 
 
+class Cuestionario(models.Model):
+    """An ordered set of questions, run one after another from the panel."""
+
+    nombre = models.CharField(_("nombre"), max_length=80)
+    propietario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("docente"), on_delete=models.CASCADE, related_name="cuestionarios"
+    )
+    preguntas = models.ManyToManyField(Pregunta, through="CuestionarioPregunta", related_name="cuestionarios")
+    creado = models.DateTimeField(_("creado"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cuestionario")
+        verbose_name_plural = _("cuestionarios")
+        ordering = ["nombre", "pk"]
+
+    def __str__(self):
+        return self.nombre
+
+    def en_orden(self):
+        return self.preguntas.order_by("cuestionariopregunta__orden", "cuestionariopregunta__pk")
+
+    def anadir(self, pregunta) -> None:
+        """Append a question at the end (once)."""
+        last = self.lineas.aggregate(models.Max("orden"))["orden__max"]
+        self.lineas.get_or_create(pregunta=pregunta, defaults={"orden": 0 if last is None else last + 1})
+
+    def quitar(self, pregunta) -> None:
+        self.lineas.filter(pregunta=pregunta).delete()
+
+    def mover(self, pregunta, delta: int) -> None:
+        """Move a question up (-1) or down (+1) one place."""
+        lineas = list(self.lineas.order_by("orden", "pk"))
+        index = next((i for i, linea in enumerate(lineas) if linea.pregunta_id == pregunta.pk), None)
+        if index is None or not 0 <= index + delta < len(lineas):
+            return
+        lineas[index], lineas[index + delta] = lineas[index + delta], lineas[index]
+        for orden, linea in enumerate(lineas):
+            linea.orden = orden
+        CuestionarioPregunta.objects.bulk_update(lineas, ["orden"])
+
+
+class CuestionarioPregunta(models.Model):
+    cuestionario = models.ForeignKey(Cuestionario, on_delete=models.CASCADE, related_name="lineas")
+    pregunta = models.ForeignKey(Pregunta, on_delete=models.CASCADE)
+    orden = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["orden", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cuestionario", "pregunta"], name="pregunta_una_vez_por_cuestionario")
+        ]
+
+
 class AulaQuerySet(models.QuerySet):
     def de(self, user):
         return self.filter(propietario=user)

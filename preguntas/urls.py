@@ -1,6 +1,6 @@
 from django.urls import path
 
-from preguntas import views, views_banco
+from preguntas import views, views_banco, views_cuestionarios
 
 app_name = "preguntas"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("aulas/<str:codigo>/proyector/", views.proyector, name="proyector"),
     path("aulas/<str:codigo>/resultados/", views.resultados, name="resultados"),
     path("aulas/<str:codigo>/resultados.csv", views.resultados_csv, name="resultados_csv"),
+    path("cuestionarios/", views_cuestionarios.cuestionarios, name="cuestionarios"),
+    path("cuestionarios/<int:pk>/", views_cuestionarios.cuestionario, name="cuestionario"),
+    path("cuestionarios/<int:pk>/editar/", views_cuestionarios.cuestionario_editar, name="cuestionario_editar"),
     path("preguntas/", views.preguntas, name="preguntas"),
     path("preguntas/nueva/", views.pregunta_editar, name="pregunta_nueva"),
     path("preguntas/<int:pk>/editar/", views.pregunta_editar, name="pregunta_editar"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from preguntas import results as results_module
 from preguntas.forms import AulaForm, PreguntaForm
-from preguntas.models import Aula, Pregunta
+from preguntas.models import Aula, Cuestionario, Pregunta
 
 
 def _own_aula(request: HttpRequest, codigo: str) -> Aula:
@@ -21,7 +21,7 @@ def _own_aula(request: HttpRequest, codigo: str) -> Aula:
     return get_object_or_404(Aula, codigo=codigo.upper(), propietario=request.user)
 
 
-def _bank_context(request: HttpRequest) -> dict:
+def bank_context(request: HttpRequest) -> dict:
     """The teacher's question bank, filtered by the search box (?q=) and topic (?tema=)."""
     texto, tema = request.GET.get("q", "").strip(), request.GET.get("tema", "")
     banco = Pregunta.objects.visibles_para(request.user)
@@ -78,10 +78,15 @@ def aula_archivar(request: HttpRequest, codigo: str) -> HttpResponse:
 def panel(request: HttpRequest, codigo: str) -> HttpResponse:
     aula = _own_aula(request, codigo)
     context = {
-        **_bank_context(request),
+        **bank_context(request),
         "aula": aula,
         "rondas": aula.rondas.filter(cerrada__isnull=False).order_by("-abierta")[:20],
+        "cuestionarios": Cuestionario.objects.filter(propietario=request.user),
+        "cuestionario": None,
     }
+    if request.GET.get("cuestionario"):
+        quiz = get_object_or_404(Cuestionario, pk=request.GET["cuestionario"], propietario=request.user)
+        context.update(cuestionario=quiz, preguntas=quiz.en_orden())
     return render(request, "preguntas/panel.html", context)
 
 
@@ -123,7 +128,7 @@ def resultados_csv(request: HttpRequest, codigo: str) -> HttpResponse:
 
 @login_required
 def preguntas(request: HttpRequest) -> HttpResponse:
-    return render(request, "preguntas/preguntas.html", _bank_context(request))
+    return render(request, "preguntas/preguntas.html", bank_context(request))
 
 
 @login_required

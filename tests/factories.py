@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from preguntas.models import Alumno, Aula, Pregunta, Respuesta, Ronda
+from preguntas.models import Alumno, Aula, Cuestionario, Pregunta, Respuesta, Ronda
 
 
 class TeacherFactory(factory.django.DjangoModelFactory):
@@ -57,3 +57,11 @@ class RespuestaFactory(factory.django.DjangoModelFactory):
     ronda = factory.SubFactory(RondaFactory)
     alumno = factory.SubFactory(AlumnoFactory, aula=factory.SelfAttribute("..ronda.aula"))
     valor = True
+
+
+class CuestionarioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cuestionario
+
+    nombre = factory.Sequence(lambda n: f"Cuestionario {n}")
+    propietario = factory.SubFactory(TeacherFactory)
