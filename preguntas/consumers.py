@@ -10,6 +10,7 @@ import logging
 import time
 from datetime import datetime
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -43,6 +44,18 @@ class AulaConsumer(AsyncWebsocketConsumer):
     alumno = None
     is_teacher = False
     relay = None
+
+    async def dispatch(self, message):
+        """Call the handler straight away.
+
+        Channels first hops to the ORM thread to close stale connections before every
+        message; on a busy classroom those hops queue behind the answer batches. Every
+        ORM call here goes through ``database_sync_to_async``, which closes them anyway.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
         code = self.scope["url_route"]["kwargs"]["code"]
