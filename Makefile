@@ -15,4 +15,4 @@ test-fast:
 	QRT_FAST=1 bash scripts/test.sh $(ARGS)
 
 bench:
-	bash bench/run.sh
+	bash bench/run.sh $(ARGS)
