@@ -1,22 +1,25 @@
-"""The application, with the teacher's tally query slowed down by QRT_TEST_TALLY_DELAY seconds.
+"""The application with a slow database, for widening races between processes. Test only.
 
-Test only: a slow database widens the moment in which a tally is being computed, so that
-an answer stored by another process arrives exactly then.
+- QRT_TEST_TALLY_DELAY: seconds added to each teacher tally query (preguntas.live.tally);
+- QRT_TEST_STORE_DELAY: seconds added to each batch of answers written (preguntas.answers.store_answers).
 """
 
 import os
 import time
 
 from QuestionsRT.asgi import application  # noqa: F401
-from preguntas import live
-
-_DELAY = float(os.environ.get("QRT_TEST_TALLY_DELAY", "0.5"))
-_tally = live.tally
+from preguntas import answers, live
 
 
-def _slow_tally(*args, **kwargs):
-    time.sleep(_DELAY)
-    return _tally(*args, **kwargs)
+def _slowed(function, delay: float):
+    def slow(*args, **kwargs):
+        time.sleep(delay)
+        return function(*args, **kwargs)
+
+    return slow
 
 
-live.tally = _slow_tally
+if float(os.environ.get("QRT_TEST_TALLY_DELAY", 0)):
+    live.tally = _slowed(live.tally, float(os.environ["QRT_TEST_TALLY_DELAY"]))
+if float(os.environ.get("QRT_TEST_STORE_DELAY", 0)):
+    answers.store_answers = _slowed(answers.store_answers, float(os.environ["QRT_TEST_STORE_DELAY"]))

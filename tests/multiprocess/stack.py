@@ -58,7 +58,7 @@ def wait_until(predicate, timeout: float, interval: float = 0.1, what: str = "co
 class DaphneProcess:
     """`python -m daphne -b 127.0.0.1 -p PORT QuestionsRT.asgi:application`, output to a log file.
 
-    `app` may name a test wrapper of the application (see slow_tally_asgi.py).
+    `app` may name a test wrapper of the application (see slow_asgi.py).
     """
 
     def __init__(

@@ -74,7 +74,7 @@ async def test_a_round_spans_two_daphne_processes(daphne_process, aula, alice, p
 
 async def test_an_answer_arriving_while_the_tally_is_computed_is_listed(daphne_process, aula, alice, pregunta):
     # The teacher's process takes 0.5 s to compute each tally (a slow database).
-    a = daphne_process("A", app="tests.multiprocess.slow_tally_asgi:application", QRT_TEST_TALLY_DELAY="0.5")
+    a = daphne_process("A", app="tests.multiprocess.slow_asgi:application", QRT_TEST_TALLY_DELAY="0.5")
     b = daphne_process("B")
     teacher = Teacher(a, aula.codigo, cookie=await teacher_cookie(alice), label="alice")
     await teacher.connect()
