@@ -15,7 +15,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import trans_real
 
 from preguntas import live
 from preguntas.answers import batcher
@@ -29,12 +31,27 @@ log = logging.getLogger(__name__)
 CLOSE_NOT_FOUND = 4404
 CLOSE_RATE_LIMITED = 4429
 
+ROSTER_INTERVAL = 1.0  # seconds between two roster frames to a teacher
+
 TEACHER_TYPES = {"push", "close"}
 STUDENT_TYPES = {"join", "answer"}
 
 
 def encode(frame: dict) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def socket_language(scope) -> str:
+    """The socket's language: the language cookie, else Accept-Language, else the default."""
+    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
+    accept = dict(scope.get("headers", ())).get(b"accept-language", b"").decode("latin-1")
+    candidates = ([cookie] if cookie else []) + [lang for lang, q in trans_real.parse_accept_lang_header(accept)]
+    for candidate in candidates:
+        try:
+            return translation.get_supported_language_variant(candidate)
+        except LookupError:
+            pass
+    return settings.LANGUAGE_CODE
 
 
 class AulaConsumer(AsyncWebsocketConsumer):
@@ -58,6 +75,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self):
+        # Local to this socket's task: its handlers (and the ORM calls they make) inherit it.
+        translation.activate(socket_language(self.scope))
         code = self.scope["url_route"]["kwargs"]["code"]
         self.aula = await database_sync_to_async(live.find_aula)(code)
         await self.accept()
@@ -70,6 +89,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
         if self.is_teacher:
             self._pending_answers: list[dict] = []
             self._roster_dirty = False
+            self._roster_sent = 0.0
             self._flush_task = None
             self._deadline_task = None
             await self._listen()
@@ -102,26 +122,28 @@ class AulaConsumer(AsyncWebsocketConsumer):
             kind = frame.get("type")
             handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
             if handler is None or kind not in TEACHER_TYPES | STUDENT_TYPES | {"ping"}:
-                raise LiveError("unknown_type", "Tipo de mensaje desconocido.")
+                raise LiveError("unknown_type", _("Tipo de mensaje desconocido."))
             if kind in TEACHER_TYPES and not self.is_teacher:
-                raise LiveError("forbidden", "Solo el docente del aula puede hacer eso.")
+                raise LiveError("forbidden", _("Solo el docente del aula puede hacer eso."))
             if kind in STUDENT_TYPES and self.is_teacher:
-                raise LiveError("forbidden", "El docente no responde preguntas.")
+                raise LiveError("forbidden", _("El docente no responde preguntas."))
             await handler(frame)
         except LiveError as error:
             await self._send({"type": "error", "code": error.code, "detail": error.detail})
 
     def _parse(self, text_data, bytes_data) -> dict:
         if text_data is None:
-            raise LiveError("bad_json", "Solo se aceptan mensajes de texto JSON.")
+            raise LiveError("bad_json", _("Solo se aceptan mensajes de texto JSON."))
         if len(text_data.encode()) > settings.QRT_MAX_FRAME_BYTES:
-            raise LiveError("too_large", f"Mensaje de más de {settings.QRT_MAX_FRAME_BYTES} bytes.")
+            raise LiveError(
+                "too_large", _("Mensaje de más de %(max)s bytes.") % {"max": settings.QRT_MAX_FRAME_BYTES}
+            )
         try:
             frame = json.loads(text_data)
         except ValueError:
-            raise LiveError("bad_json", "El mensaje no es JSON válido.") from None
+            raise LiveError("bad_json", _("El mensaje no es JSON válido.")) from None
         if not isinstance(frame, dict):
-            raise LiveError("bad_json", "El mensaje debe ser un objeto JSON.")
+            raise LiveError("bad_json", _("El mensaje debe ser un objeto JSON."))
         return frame
 
     async def _within_rate_limit(self) -> bool:
@@ -137,7 +159,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_RATE_LIMITED)
         elif self._window_frames == limit + 1:
             await self._send(
-                {"type": "error", "code": "rate_limited", "detail": "Demasiados mensajes; espera unos segundos."}
+                {"type": "error", "code": "rate_limited", "detail": _("Demasiados mensajes; espera unos segundos.")}
             )
         return False
 
@@ -146,7 +168,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def on_join(self, frame):
         if self.alumno is not None:
-            raise LiveError("already_joined", "Ya estás dentro del aula.")
+            raise LiveError("already_joined", _("Ya estás dentro del aula."))
         await self._listen()  # before reading the state, so that no frame falls in between
         try:
             alumno, self._conexion_id, state = await database_sync_to_async(live.enter)(self.aula, frame, PROCESS_ID)
@@ -162,7 +184,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def on_answer(self, frame):
         if self.alumno is None:
-            raise LiveError("not_joined", "Únete al aula antes de responder.")
+            raise LiveError("not_joined", _("Únete al aula antes de responder."))
         round_id, value = frame.get("round"), frame.get("value")
         await batcher().submit(self.aula, self.alumno["id"], round_id, value)
         await self._send({"type": "answered", "round": round_id, "value": value})
@@ -215,12 +237,17 @@ class AulaConsumer(AsyncWebsocketConsumer):
             self._flush_task = asyncio.ensure_future(self._flush_after_interval())
 
     async def _flush_after_interval(self):
-        """Send a tally (and the roster if it changed) every interval while events keep coming."""
+        """Send a tally every interval while events keep coming, and the roster when it
+        changed, at most every ROSTER_INTERVAL: a full roster of a big class is costly,
+        and while a class joins it changes all the time."""
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(settings.QRT_TALLY_INTERVAL_MS / 1000)
             answers, self._pending_answers = self._pending_answers, []
-            roster_dirty, self._roster_dirty = self._roster_dirty, False
-            frames = await database_sync_to_async(self._tally_frames)(roster_dirty)
+            with_roster = self._roster_dirty and loop.time() - self._roster_sent >= ROSTER_INTERVAL
+            if with_roster:
+                self._roster_dirty, self._roster_sent = False, loop.time()
+            frames = await database_sync_to_async(self._tally_frames)(with_roster)
             frames[0]["answers"] = answers
             for frame in frames:
                 await self._send(frame)
