@@ -4,7 +4,8 @@
 transaction per answer serializes a burst of hundreds. The batcher collects the
 answers that arrive while the previous batch is being written, stores them in one
 transaction, and only then resolves each sender's future: an ``answered`` frame
-still means the answer is committed.
+still means the answer is committed. Each answer keeps its sender's language, so a
+refusal reaches the student in it whichever socket started the batch.
 """
 
 import asyncio
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from preguntas import live
 from preguntas.live import LiveError
@@ -30,6 +32,7 @@ class PendingAnswer:
     round_id: object
     value: object
     future: asyncio.Future = field(repr=False)
+    language: str = field(default_factory=translation.get_language)
 
 
 class AnswerBatcher:
@@ -91,10 +94,11 @@ def _store_batch(batch: list[PendingAnswer]) -> list[Exception | None]:
     outcomes, rows = [], []
     for p in batch:
         try:
-            ronda = rondas.get(p.round_id) if live.is_int(p.round_id) else None
-            ronda = live.valid_answer(p.aula, ronda, p.round_id, p.value, now)
-            if (ronda.pk, p.alumno_id) in seen:
-                raise LiveError("already_answered", "Ya respondiste a esta pregunta.")
+            with translation.override(p.language):
+                ronda = rondas.get(p.round_id) if live.is_int(p.round_id) else None
+                ronda = live.valid_answer(p.aula, ronda, p.round_id, p.value, now)
+                if (ronda.pk, p.alumno_id) in seen:
+                    raise LiveError("already_answered", _("Ya respondiste a esta pregunta."))
         except LiveError as error:
             outcomes.append(error)
             continue
@@ -107,7 +111,8 @@ def _store_batch(batch: list[PendingAnswer]) -> list[Exception | None]:
 
 def _store_one(p: PendingAnswer) -> Exception | None:
     try:
-        live.answer(p.aula, p.alumno_id, p.round_id, p.value)
+        with translation.override(p.language):
+            live.answer(p.aula, p.alumno_id, p.round_id, p.value)
     except LiveError as error:
         return error
     return None

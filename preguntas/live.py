@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from preguntas.models import Alumno, Aula, Conexion, Pregunta, Respuesta, Ronda
 
@@ -32,12 +33,15 @@ def find_aula(code: str) -> Aula | None:
 
 def clean_name(name) -> str:
     if not isinstance(name, str):
-        raise LiveError("invalid", "El nombre debe ser texto.")
+        raise LiveError("invalid", _("El nombre debe ser texto."))
     name = " ".join(name.split())
     if not name:
-        raise LiveError("invalid", "Escribe tu nombre para unirte.")
+        raise LiveError("invalid", _("Escribe tu nombre para unirte."))
     if len(name) > settings.QRT_MAX_NAME_LENGTH:
-        raise LiveError("invalid", f"El nombre admite como mucho {settings.QRT_MAX_NAME_LENGTH} caracteres.")
+        raise LiveError(
+            "invalid",
+            _("El nombre admite como mucho %(max)s caracteres.") % {"max": settings.QRT_MAX_NAME_LENGTH},
+        )
     return name
 
 
@@ -45,7 +49,7 @@ def join(aula: Aula, name) -> Alumno:
     """Add a student; a name already taken in the classroom gets a number ("Ana 2")."""
     name = clean_name(name)
     if aula.alumnos.count() >= settings.QRT_MAX_STUDENTS_PER_CLASSROOM:
-        raise LiveError("full", "El aula está completa.")
+        raise LiveError("full", _("El aula está completa."))
     candidate, n = name, 1
     while True:
         try:
@@ -58,10 +62,10 @@ def join(aula: Aula, name) -> Alumno:
 
 def rejoin(aula: Aula, token) -> Alumno:
     if not isinstance(token, str) or not token:
-        raise LiveError("invalid", "Falta el token.")
+        raise LiveError("invalid", _("Falta el token."))
     alumno = Alumno.objects.filter(aula=aula, token=token).first()
     if alumno is None:
-        raise LiveError("not_found", "No encontramos tu sesión en esta aula; únete de nuevo con tu nombre.")
+        raise LiveError("not_found", _("No encontramos tu sesión en esta aula; únete de nuevo con tu nombre."))
     return alumno
 
 
@@ -94,12 +98,12 @@ def open_round(aula: Aula) -> Ronda | None:
 def push(aula: Aula, user, question_id, seconds=None) -> tuple[Ronda | None, Ronda]:
     """Open a round with a question; an open round is closed first. Returns (closed, opened)."""
     if not is_int(question_id):
-        raise LiveError("invalid", "«question» debe ser el id de una pregunta.")
+        raise LiveError("invalid", _("«question» debe ser el id de una pregunta."))
     if seconds is not None and (not is_int(seconds) or not 1 <= seconds <= MAX_ROUND_SECONDS):
-        raise LiveError("invalid", f"«seconds» debe ser un entero entre 1 y {MAX_ROUND_SECONDS}.")
+        raise LiveError("invalid", _("«seconds» debe ser un entero entre 1 y %(max)s.") % {"max": MAX_ROUND_SECONDS})
     pregunta = Pregunta.objects.visibles_para(user).filter(pk=question_id).first()
     if pregunta is None:
-        raise LiveError("not_found", "Esa pregunta no existe en tu banco.")
+        raise LiveError("not_found", _("Esa pregunta no existe en tu banco."))
     with transaction.atomic():
         previous = aula.ronda_abierta()
         if previous is not None:
@@ -119,23 +123,23 @@ def push(aula: Aula, user, question_id, seconds=None) -> tuple[Ronda | None, Ron
 def close(aula: Aula, round_id) -> Ronda:
     ronda = _round_of(aula, round_id)
     if not ronda.esta_abierta:
-        raise LiveError("round_closed", "Esa ronda ya está cerrada.")
+        raise LiveError("round_closed", _("Esa ronda ya está cerrada."))
     _close(ronda)
     return ronda
 
 
 def _close(ronda: Ronda) -> None:
     if not Ronda.objects.filter(pk=ronda.pk, cerrada__isnull=True).update(cerrada=timezone.now()):
-        raise LiveError("round_closed", "Esa ronda ya está cerrada.")
+        raise LiveError("round_closed", _("Esa ronda ya está cerrada."))
     ronda.refresh_from_db(fields=["cerrada"])
 
 
 def _round_of(aula: Aula, round_id) -> Ronda:
     if not is_int(round_id):
-        raise LiveError("invalid", "«round» debe ser el id de una ronda.")
+        raise LiveError("invalid", _("«round» debe ser el id de una ronda."))
     ronda = Ronda.objects.filter(aula=aula, pk=round_id).first()
     if ronda is None:
-        raise LiveError("not_found", "Esa ronda no existe en esta aula.")
+        raise LiveError("not_found", _("Esa ronda no existe en esta aula."))
     return ronda
 
 
@@ -150,13 +154,13 @@ def is_int(value) -> bool:
 def valid_answer(aula: Aula, ronda: Ronda | None, round_id, value, now=None) -> Ronda:
     """Check an answer against its round (already fetched, or None if unknown)."""
     if not is_int(round_id):
-        raise LiveError("invalid", "«round» debe ser el id de una ronda.")
+        raise LiveError("invalid", _("«round» debe ser el id de una ronda."))
     if ronda is None or ronda.aula_id != aula.pk:
-        raise LiveError("not_found", "Esa ronda no existe en esta aula.")
+        raise LiveError("not_found", _("Esa ronda no existe en esta aula."))
     if not isinstance(value, bool):
-        raise LiveError("invalid", "«value» debe ser true o false.")
+        raise LiveError("invalid", _("«value» debe ser true o false."))
     if not ronda.esta_abierta or ronda.vencida(now):
-        raise LiveError("round_closed", "La ronda ya está cerrada.")
+        raise LiveError("round_closed", _("La ronda ya está cerrada."))
     return ronda
 
 
@@ -168,7 +172,7 @@ def answer(aula: Aula, alumno_id: int, round_id, value) -> Respuesta:
         with transaction.atomic():
             return Respuesta.objects.create(ronda=ronda, alumno_id=alumno_id, valor=value)
     except IntegrityError:
-        raise LiveError("already_answered", "Ya respondiste a esta pregunta.") from None
+        raise LiveError("already_answered", _("Ya respondiste a esta pregunta.")) from None
 
 
 def answer_of(alumno_id: int, ronda: Ronda) -> bool | None:
