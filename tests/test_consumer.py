@@ -398,3 +398,14 @@ async def test_a_flood_is_rate_limited_then_closed(aula):
     for _ in range(3):
         await send(socket, {"type": "ping"})
     assert await socket.receive_output() == {"type": "websocket.close", "code": 4429}
+
+
+async def test_a_student_socket_without_a_session_is_anonymous(aula, alice, pregunta):
+    """Students carry no session cookie; a teacher's cookie makes the same URL a teacher socket."""
+    student_socket = await open_socket(aula.codigo)
+    await send(student_socket, {"type": "push", "question": pregunta.pk})
+    assert (await receive(student_socket))["code"] == "forbidden"
+    teacher_socket, state = await teacher(aula.codigo, alice)
+    assert state["answered"] is None
+    await student_socket.disconnect()
+    await teacher_socket.disconnect()
