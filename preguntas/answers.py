@@ -9,11 +9,11 @@ refusal reaches the student in it whichever socket started the batch.
 """
 
 import asyncio
+import logging
 import weakref
 from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from preguntas import live
 from preguntas.live import LiveError
 from preguntas.models import Aula, Respuesta, Ronda
+from preguntas.outbox import outbox
+
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 500
 
@@ -53,20 +56,27 @@ class AnswerBatcher:
             batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
             try:
                 outcomes = await database_sync_to_async(store_answers)(batch)
-            except Exception as error:  # the database failed: every sender hears of it
-                outcomes = [error] * len(batch)
+            except Exception:  # the database failed: every sender hears of it, and may retry
+                log.exception("Could not store a batch of %d answers", len(batch))
+                outcomes = [_unavailable(p.language) for p in batch]
             stored_by_group: dict[str, list[dict]] = {}
             for pending, outcome in zip(batch, outcomes):
                 if isinstance(outcome, Exception):
-                    pending.future.set_exception(outcome)
-                else:
+                    if not pending.future.done():  # its socket may have gone meanwhile
+                        pending.future.set_exception(outcome)
+                    continue
+                if not pending.future.done():
                     pending.future.set_result(None)
-                    stored_by_group.setdefault(pending.aula.teacher_group_name, []).append(
-                        {"student": pending.alumno_id, "value": pending.value}
-                    )
-            layer = get_channel_layer()
+                stored_by_group.setdefault(pending.aula.teacher_group_name, []).append(
+                    {"student": pending.alumno_id, "value": pending.value}
+                )
             for group, answers in stored_by_group.items():
-                await layer.group_send(group, {"type": "answers.stored", "answers": answers})
+                await outbox().send(group, {"type": "answers.stored", "answers": answers})
+
+
+def _unavailable(language: str) -> LiveError:
+    with translation.override(language):
+        return LiveError("unavailable", _("No se pudo guardar tu respuesta; inténtalo de nuevo."))
 
 
 def store_answers(batch: list[PendingAnswer]) -> list[Exception | None]:

@@ -13,7 +13,6 @@ from datetime import datetime
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import trans_real
 from preguntas import live
 from preguntas.answers import batcher
 from preguntas.live import LiveError
+from preguntas.outbox import outbox
 from preguntas.presence import PROCESS_ID, heartbeat
 from preguntas.relay import relay_for
 
@@ -226,10 +226,10 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def _broadcast(self, frame: dict):
         """Encode once; every relay of the classroom hands the text to its sockets."""
-        await get_channel_layer().group_send(self.aula.group_name, {"type": "frame.send", "text": encode(frame)})
+        await outbox().send(self.aula.group_name, {"type": "frame.send", "text": encode(frame)})
 
     async def _notify_teacher(self, event: dict):
-        await get_channel_layer().group_send(self.aula.teacher_group_name, event)
+        await outbox().send(self.aula.teacher_group_name, event)
 
     def _schedule_flush(self):
         """Coalesce answer and presence events into one tally frame per interval."""

@@ -8,6 +8,7 @@ arrive encoded once, as text.
 """
 
 import asyncio
+import collections
 import logging
 import weakref
 
@@ -28,6 +29,7 @@ class Relay:
         self.channel = None
         self.task = None
         self.lock = asyncio.Lock()
+        self.recent = collections.deque(maxlen=512)  # ids of the events delivered lately
 
     async def add(self, consumer, teacher: bool = False) -> None:
         async with self.lock:
@@ -64,9 +66,14 @@ class Relay:
                 log.exception("Relay for %s lost the channel layer; retrying", self.group)
                 await asyncio.sleep(0.5)
                 continue
-            await self._deliver(event)
+            await self.deliver(event)
 
-    async def _deliver(self, event: dict) -> None:
+    async def deliver(self, event: dict) -> None:
+        """Hand an event to the local sockets, once: the outbox (outbox.py) may have
+        delivered it here already while the channel layer was down."""
+        if event.get("id") in self.recent:
+            return
+        self.recent.append(event.get("id"))
         if event.get("type") == "frame.send":
             message = {"type": "websocket.send", "text": event["text"]}
             for consumer in list(self.members):
@@ -81,6 +88,14 @@ class Relay:
 
 
 _relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Relay]]" = weakref.WeakKeyDictionary()
+
+
+def existing_relay(group: str) -> Relay | None:
+    """The relay in this process that listens to a group, if any socket here does."""
+    for relay in _relays.get(asyncio.get_running_loop(), {}).values():
+        if group in (relay.group, relay.teacher_group):
+            return relay
+    return None
 
 
 def relay_for(group: str, teacher_group: str) -> Relay:
