@@ -68,7 +68,7 @@ class AnswerBatcher:
                 if not pending.future.done():
                     pending.future.set_result(None)
                 stored_by_group.setdefault(pending.aula.teacher_group_name, []).append(
-                    {"student": pending.alumno_id, "value": pending.value}
+                    {"student": pending.alumno_id, "value": pending.value, "round": pending.round_id}
                 )
             for group, answers in stored_by_group.items():
                 await outbox().send(group, {"type": "answers.stored", "answers": answers})

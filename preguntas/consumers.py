@@ -248,7 +248,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
             if with_roster:
                 self._roster_dirty, self._roster_sent = False, loop.time()
             frames = await database_sync_to_async(self._tally_frames)(with_roster)
-            frames[0]["answers"] = answers
+            # An answer held up (e.g. by a channel-layer outage) may arrive after its round.
+            frames[0]["answers"] = [a for a in answers if a["round"] == frames[0]["round"]]
             for frame in frames:
                 await self._send(frame)
             if not self._pending_answers and not self._roster_dirty:

@@ -21,6 +21,10 @@ from preguntas.relay import existing_relay
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 0.5
+# Redis keeps no pub/sub messages: one published before the other processes have
+# subscribed again is lost. channels-redis retries its subscriptions every second.
+RESUBSCRIBE_GRACE = 2.5
+PROBE_GROUP = "qrt.probe"
 GIVE_UP_AFTER = 300  # seconds; older messages are dropped (the pages resync from `state`)
 
 
@@ -46,6 +50,13 @@ class Outbox:
 
     async def _resend(self) -> None:
         layer = get_channel_layer()
+        while True:  # wait for the layer to answer, then give subscribers time to come back
+            try:
+                await layer.group_send(PROBE_GROUP, {"type": "probe"})
+                break
+            except Exception:
+                await asyncio.sleep(RETRY_SECONDS)
+        await asyncio.sleep(RESUBSCRIBE_GRACE)
         while self.queue:
             expires, group, event = self.queue[0]
             if time.monotonic() > expires:

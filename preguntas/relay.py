@@ -29,7 +29,6 @@ class Relay:
         self.channel = None
         self.task = None
         self.lock = asyncio.Lock()
-        self.recent = collections.deque(maxlen=512)  # ids of the events delivered lately
 
     async def add(self, consumer, teacher: bool = False) -> None:
         async with self.lock:
@@ -71,9 +70,8 @@ class Relay:
     async def deliver(self, event: dict) -> None:
         """Hand an event to the local sockets, once: the outbox (outbox.py) may have
         delivered it here already while the channel layer was down."""
-        if event.get("id") in self.recent:
+        if not _first_delivery(event.get("id")):
             return
-        self.recent.append(event.get("id"))
         if event.get("type") == "frame.send":
             message = {"type": "websocket.send", "text": event["text"]}
             for consumer in list(self.members):
@@ -85,6 +83,35 @@ class Relay:
         handler = TEACHER_EVENTS.get(event.get("type"))
         for consumer in list(self.teachers) if handler else ():
             await getattr(consumer, handler)(event)
+
+
+class RecentIds:
+    """The ids of the last `size` events delivered in this process."""
+
+    def __init__(self, size: int = 4096):
+        self.order = collections.deque(maxlen=size)
+        self.ids: set = set()
+
+    def add(self, event_id) -> bool:
+        """Remember an id; False if it was already there."""
+        if event_id in self.ids:
+            return False
+        if len(self.order) == self.order.maxlen:
+            self.ids.discard(self.order[0])
+        self.order.append(event_id)
+        self.ids.add(event_id)
+        return True
+
+
+_recent: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RecentIds]" = weakref.WeakKeyDictionary()
+
+
+def _first_delivery(event_id) -> bool:
+    """Whether this process delivers an event for the first time (per process, so that a
+    relay made anew after its sockets reconnected does not deliver a resent event again)."""
+    if event_id is None:
+        return True
+    return _recent.setdefault(asyncio.get_running_loop(), RecentIds()).add(event_id)
 
 
 _relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Relay]]" = weakref.WeakKeyDictionary()

@@ -98,7 +98,7 @@ async def test_answer_is_acknowledged_stored_once_and_tallied(aula, alice, pregu
         tally = await receive_type(teacher_socket, "tally")
     assert tally["round"] == question["round"]
     assert (tally["true"], tally["false"], tally["answered"], tally["connected"]) == (1, 0, 1, 1)
-    assert tally["answers"] == [{"student": joined["student"]["id"], "value": True}]
+    assert tally["answers"] == [{"student": joined["student"]["id"], "value": True, "round": question["round"]}]
     assert await stored_answers(question["round"]) == [("Ana", True)]
     await ana.disconnect()
     await teacher_socket.disconnect()

@@ -145,10 +145,6 @@ async def test_redis_restarted_mid_round(daphne_process, redis, aula, alice, pre
     await asyncio.gather(*(c.close() for c in clients))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: frames published while Redis is down are lost and open sockets are not resynchronized",
-)
 async def test_a_push_during_a_redis_outage_reaches_every_student_once_it_is_back(
     daphne_process, redis, aula, alice, pregunta
 ):
@@ -196,10 +192,6 @@ async def test_a_push_during_a_redis_outage_reaches_every_student_once_it_is_bac
     assert seen == [second] * len(students)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: a failed answers.stored group_send ends the answer writer; queued answers wait",
-)
 async def test_answers_queued_behind_a_batch_are_stored_while_redis_is_down(daphne_process, redis, aula, alice):
     # A's database takes 2 s per batch of answers, so a second answer queues behind the first.
     a = daphne_process("A", app="tests.multiprocess.slow_asgi:application", QRT_TEST_STORE_DELAY="2")
