@@ -140,7 +140,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
             )
         try:
             frame = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested arrays
             raise LiveError("bad_json", _("El mensaje no es JSON válido.")) from None
         if not isinstance(frame, dict):
             raise LiveError("bad_json", _("El mensaje debe ser un objeto JSON."))

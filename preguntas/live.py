@@ -5,6 +5,8 @@ everything here is testable without a socket. A refused action raises
 ``LiveError`` with a protocol error code (see docs/protocol.md).
 """
 
+import re
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from preguntas.models import Alumno, Aula, Conexion, Pregunta, Respuesta, Ronda
 
 MAX_ROUND_SECONDS = 3600
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as models.new_token makes them
 
 
 class LiveError(Exception):
@@ -32,10 +35,13 @@ def find_aula(code: str) -> Aula | None:
 
 
 def clean_name(name) -> str:
+    """Trim and fold white space; refuse control characters and names with nothing visible."""
     if not isinstance(name, str):
         raise LiveError("invalid", _("El nombre debe ser texto."))
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name.replace("\n", " ").replace("\t", " ")):
+        raise LiveError("invalid", _("El nombre tiene caracteres no válidos."))
     name = " ".join(name.split())
-    if not name:
+    if not any(unicodedata.category(ch)[0] not in ("C", "Z") for ch in name):
         raise LiveError("invalid", _("Escribe tu nombre para unirte."))
     if len(name) > settings.QRT_MAX_NAME_LENGTH:
         raise LiveError(
@@ -63,7 +69,7 @@ def join(aula: Aula, name) -> Alumno:
 def rejoin(aula: Aula, token) -> Alumno:
     if not isinstance(token, str) or not token:
         raise LiveError("invalid", _("Falta el token."))
-    alumno = Alumno.objects.filter(aula=aula, token=token).first()
+    alumno = Alumno.objects.filter(aula=aula, token=token).first() if TOKEN_SHAPE.fullmatch(token) else None
     if alumno is None:
         raise LiveError("not_found", _("No encontramos tu sesión en esta aula; únete de nuevo con tu nombre."))
     return alumno
