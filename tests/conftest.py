@@ -6,6 +6,7 @@
 
 import pytest
 from asgiref.sync import SyncToAsync
+from django.core.cache import cache
 from django.db import connections
 
 from tests.factories import AulaFactory, PreguntaFactory, TeacherFactory
@@ -37,3 +38,9 @@ def _close_orm_thread_connections(django_db_setup):
     """The consumers' ORM thread keeps its connection; close it before the test database is dropped."""
     yield
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Login attempts are counted in the cache (Redis in `make test`): every test starts afresh."""
+    cache.clear()
