@@ -10,7 +10,6 @@ refusal reaches the student in it whichever socket started the batch.
 
 import asyncio
 import logging
-import weakref
 from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
@@ -22,6 +21,7 @@ from preguntas import live
 from preguntas.live import LiveError
 from preguntas.models import Aula, Respuesta, Ronda
 from preguntas.outbox import outbox
+from preguntas.per_loop import per_loop
 
 log = logging.getLogger(__name__)
 
@@ -128,12 +128,4 @@ def _store_one(p: PendingAnswer) -> Exception | None:
     return None
 
 
-_batchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AnswerBatcher]" = weakref.WeakKeyDictionary()
-
-
-def batcher() -> AnswerBatcher:
-    """The process's batcher (one per event loop)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _batchers:
-        _batchers[loop] = AnswerBatcher()
-    return _batchers[loop]
+batcher = per_loop(AnswerBatcher)

@@ -12,10 +12,10 @@ import collections
 import logging
 import time
 import uuid
-import weakref
 
 from channels.layers import get_channel_layer
 
+from preguntas.per_loop import per_loop
 from preguntas.relay import existing_relay
 
 log = logging.getLogger(__name__)
@@ -71,12 +71,4 @@ class Outbox:
             self.queue.popleft()
 
 
-_outboxes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Outbox]" = weakref.WeakKeyDictionary()
-
-
-def outbox() -> Outbox:
-    """The process's outbox (one per event loop)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _outboxes:
-        _outboxes[loop] = Outbox()
-    return _outboxes[loop]
+outbox = per_loop(Outbox)

@@ -9,12 +9,12 @@ CONNECTION_STALE_AFTER its sockets no longer count (models.Conexion.objects.viva
 import asyncio
 import logging
 import uuid
-import weakref
 
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from preguntas.models import CONNECTION_STALE_AFTER, Conexion
+from preguntas.per_loop import per_loop
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +56,4 @@ class Heartbeat:
                 log.exception("Presence heartbeat failed; retrying")
 
 
-_heartbeats: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Heartbeat]" = weakref.WeakKeyDictionary()
-
-
-def heartbeat() -> Heartbeat:
-    loop = asyncio.get_running_loop()
-    if loop not in _heartbeats:
-        _heartbeats[loop] = Heartbeat()
-    return _heartbeats[loop]
+heartbeat = per_loop(Heartbeat)

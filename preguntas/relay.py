@@ -10,9 +10,10 @@ arrive encoded once, as text.
 import asyncio
 import collections
 import logging
-import weakref
 
 from channels.layers import get_channel_layer
+
+from preguntas.per_loop import per_loop
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,8 @@ class Relay:
             self.task = None
             await self.layer.group_discard(self.group, self.channel)
             await self.layer.group_discard(self.teacher_group, self.channel)
-            relays = _relays.get(asyncio.get_running_loop(), {})
-            if relays.get(self.group) is self:
-                del relays[self.group]
+            if relays().get(self.group) is self:
+                del relays()[self.group]
 
     async def _pump(self, channel: str) -> None:
         while True:
@@ -103,7 +103,7 @@ class RecentIds:
         return True
 
 
-_recent: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RecentIds]" = weakref.WeakKeyDictionary()
+recent_ids = per_loop(RecentIds)
 
 
 def _first_delivery(event_id) -> bool:
@@ -111,24 +111,23 @@ def _first_delivery(event_id) -> bool:
     relay made anew after its sockets reconnected does not deliver a resent event again)."""
     if event_id is None:
         return True
-    return _recent.setdefault(asyncio.get_running_loop(), RecentIds()).add(event_id)
+    return recent_ids().add(event_id)
 
 
-_relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Relay]]" = weakref.WeakKeyDictionary()
+relays = per_loop(dict)  # classroom group -> Relay
 
 
 def existing_relay(group: str) -> Relay | None:
     """The relay in this process that listens to a group, if any socket here does."""
-    for relay in _relays.get(asyncio.get_running_loop(), {}).values():
+    for relay in relays().values():
         if group in (relay.group, relay.teacher_group):
             return relay
     return None
 
 
 def relay_for(group: str, teacher_group: str) -> Relay:
-    """The relay of a classroom in this process (one per event loop)."""
-    relays = _relays.setdefault(asyncio.get_running_loop(), {})
-    relay = relays.get(group)
+    """The relay of a classroom in this process, made when its first socket listens."""
+    relay = relays().get(group)
     if relay is None:
-        relay = relays[group] = Relay(group, teacher_group)
+        relay = relays()[group] = Relay(group, teacher_group)
     return relay
