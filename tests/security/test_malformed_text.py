@@ -1,8 +1,10 @@
-"""Hostile frames that break the classroom socket today (docs/security.md, "Known issues").
+"""Text that used to crash the classroom socket, now refused with an error frame.
 
-Each test states the behaviour the protocol promises. They are marked xfail(strict=True):
-when the fix lands they pass, strict xfail turns that into a failure, and the marker must
-go (and FUZZ_KNOWN_BUGS in test_fuzz.py can be switched on).
+PostgreSQL cannot store NUL, UTF-8 cannot encode a lone surrogate (both arrive escaped
+in perfectly valid JSON), and json.loads overflows the stack on absurdly nested arrays.
+Each raised inside the consumer, which dropped the socket; each must instead get a
+documented error and leave the socket usable. Names of control characters or with
+nothing visible are refused too.
 """
 
 import asyncio
@@ -16,9 +18,6 @@ from tests.security.protocol import DOCUMENTED_ERROR_CODES
 from tests.sockets import open_socket, receive, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CRASH = "the consumer raises instead of answering with an error frame"
-
 
 async def next_frame(socket, timeout: float = 5) -> dict:
     """The next frame; if the consumer dies meanwhile, its exception at once (not after the timeout)."""
@@ -37,7 +36,7 @@ async def refused_with(aula, text: str, codes: set) -> None:
     assert frame["code"] in DOCUMENTED_ERROR_CODES
     await send(socket, {"type": "ping"})
     assert await receive(socket) == {"type": "pong"}
-    await socket.disconnect()
+    await socket.disconnect()  # (conftest.py closes it when an assertion fails first)
 
 
 async def test_a_name_with_a_nul_character_is_invalid(aula):
