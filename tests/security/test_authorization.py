@@ -55,7 +55,13 @@ def world(db, alice, bob, aula, pregunta):
     return world
 
 
-SECRETS = ["Ronda secreta de alice", "Ana Secreta", "Beto Secreto", "Pregunta privada de alice", "Cuestionario secreto de alice"]
+SECRETS = [
+    "Ronda secreta de alice",
+    "Ana Secreta",
+    "Beto Secreto",
+    "Pregunta privada de alice",
+    "Cuestionario secreto de alice",
+]
 
 
 def pages(world):
@@ -127,7 +133,8 @@ def test_the_matrix_names_every_page():
 
     covered = {row[0] for row in pages({"aula": Fake, "pregunta": Fake, "alumnos": [Fake], "cuestionario": Fake})}
     assert named <= covered, f"pages missing from the authorization matrix: {sorted(named - covered)}"
-    assert {f"admin:preguntas_{model}_changelist" for model in ["aula", "alumno", "pregunta", "respuesta", "ronda"]} <= covered
+    core_models = ["aula", "alumno", "pregunta", "respuesta", "ronda"]
+    assert {f"admin:preguntas_{model}_changelist" for model in core_models} <= covered
 
 
 def client_for(role, users) -> Client:
@@ -202,7 +209,8 @@ def test_the_admin_never_shows_a_students_token(client, world, staff):
         for a in world["alumnos"]:
             assert a.token not in response.content.decode(), url
     # Nor can staff set one: the field is not in the form.
-    client.post(reverse("admin:preguntas_alumno_change", args=[alumno.pk]), {"nombre": "Ana", "aula": world["aula"].pk, "token": "elegido"})
+    data = {"nombre": "Ana", "aula": world["aula"].pk, "token": "elegido"}
+    client.post(reverse("admin:preguntas_alumno_change", args=[alumno.pk]), data)
     alumno.refresh_from_db()
     assert alumno.token != "elegido"
 

@@ -612,7 +612,8 @@ def test_arbitrary_frames_never_break_the_classroom(world, settings, script):
     peers = async_to_sync(play)(world, model, script)
     event(f"length {len(script)//5*5}")
     for _, out in script:
-        event("sent " + (type(out.payload).__name__ if not isinstance(out.payload, dict) else "dict pad" if out.pad_to else "dict"))
+        kind = type(out.payload).__name__ if not isinstance(out.payload, dict) else "dict pad" if out.pad_to else "dict"
+        event(f"sent {kind}")
     assert time.monotonic() - started < MIN_FUZZ_SECONDS, "an example outlived the shortest fuzz deadline"
 
     stored = {

@@ -61,6 +61,8 @@ async def test_deeply_nested_json_is_bad_json(aula):
     await refused_with(aula, "[" * 4000, {"bad_json"})
 
 
-@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200b", "Ana\x1b[31m", "\x07"], ids=["zwsp", "zwsp2", "ansi", "bell"])
+@pytest.mark.parametrize(
+    "name", ["\u200b", "\u200b\u200b", "Ana\x1b[31m", "\x07"], ids=["zwsp", "zwsp2", "ansi", "bell"]
+)
 async def test_a_name_must_be_visible_text(aula, name):
     await refused_with(aula, json.dumps({"type": "join", "name": name}), {"invalid"})

@@ -180,7 +180,8 @@ async def test_the_sites_own_origin_opens_the_teacher_socket(aula, alice, origin
 
 
 def login(client, username, password, address="10.0.0.1", url=None):
-    return client.post(url or reverse("usuarios:login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+    data = {"username": username, "password": password}
+    return client.post(url or reverse("usuarios:login"), data, REMOTE_ADDR=address)
 
 
 def logged_in(client) -> bool:
