@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from QuestionsRT.env import env_bool, env_int, env_list, env_str
+from QuestionsRT.env import env_bool, env_int, env_list, env_str, redis_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -113,7 +113,11 @@ else:
 if _REDIS_URL:
     # Shared by every process, so that the login lockout counts attempts across them.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL, "KEY_PREFIX": "qrt"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_CACHE_URL") or redis_database(_REDIS_URL, 1),
+            "KEY_PREFIX": "qrt",
+        }
     }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -38,9 +38,9 @@ def clean_name(name) -> str:
     """Trim and fold white space; refuse control characters and names with nothing visible."""
     if not isinstance(name, str):
         raise LiveError("invalid", _("El nombre debe ser texto."))
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name.replace("\n", " ").replace("\t", " ")):
-        raise LiveError("invalid", _("El nombre tiene caracteres no válidos."))
     name = " ".join(name.split())
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
+        raise LiveError("invalid", _("El nombre tiene caracteres no válidos."))
     if not any(unicodedata.category(ch)[0] not in ("C", "Z") for ch in name):
         raise LiveError("invalid", _("Escribe tu nombre para unirte."))
     if len(name) > settings.QRT_MAX_NAME_LENGTH:

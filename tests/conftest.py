@@ -4,8 +4,12 @@
 - bob: another teacher; must never see or drive alice's classroom.
 """
 
+import asyncio
+import contextlib
+
 import pytest
 from asgiref.sync import SyncToAsync
+from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 from django.db import connections
 
@@ -44,3 +48,26 @@ def _close_orm_thread_connections(django_db_setup):
 def _empty_cache():
     """Login attempts are counted in the cache (Redis in `make test`): every test starts afresh."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+async def close_sockets_left_open(monkeypatch):
+    """Disconnect every socket a test opened and left open (say, because an assertion failed).
+
+    A consumer still running when the test's event loop closes can hang the teardown for
+    good: its relay unsubscribes from Redis while the loop is cancelling every task.
+    """
+    opened = []
+    original = WebsocketCommunicator.__init__
+
+    def tracking_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(WebsocketCommunicator, "__init__", tracking_init)
+    yield
+    loop = asyncio.get_running_loop()
+    for communicator in opened:
+        if communicator.future.get_loop() is loop and not communicator.future.done():
+            with contextlib.suppress(BaseException):
+                await communicator.disconnect(timeout=2)

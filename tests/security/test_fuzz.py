@@ -366,9 +366,9 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
         if not isinstance(name, str):
             return Expected({"invalid"})
         codes = set()
-        if any(unicodedata.category(c) in ("Cc", "Cs") for c in name if c not in "\t\n"):
-            codes.add("invalid")  # control characters (NUL too) and lone surrogates
         folded = " ".join(name.split())
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in folded):
+            codes.add("invalid")  # control characters (NUL too) and lone surrogates
         if not any(unicodedata.category(c)[0] not in "CZ" for c in folded):
             codes.add("invalid")  # empty, or nothing visible (zero-width spaces, say)
         if len(folded) > django_settings.QRT_MAX_NAME_LENGTH:
