@@ -187,6 +187,8 @@ start_redis() {
             if _qrt_redis_ping "$port"; then
                 export QRT_REDIS_PID="$pid" QRT_REDIS_PORT="$port" QRT_REDIS_SERVER="$server" QRT_REDIS_DIR="$dir"
                 export REDIS_URL="redis://127.0.0.1:$port/0"
+                # Fault tests kill this server on purpose: no "Killed" job notice for that.
+                disown "$pid" 2>/dev/null || true
                 _qrt_log "redis-server $pid listening on 127.0.0.1:$port"
                 return 0
             fi
