@@ -6,7 +6,6 @@ Thin by design: parse a frame, check who may send it, call a rule in
 
 import asyncio
 import json
-import logging
 import time
 from datetime import datetime
 
@@ -25,13 +24,12 @@ from preguntas.outbox import outbox
 from preguntas.presence import PROCESS_ID, heartbeat
 from preguntas.relay import relay_for
 
-log = logging.getLogger(__name__)
-
 # Close codes (docs/protocol.md).
 CLOSE_NOT_FOUND = 4404
 CLOSE_RATE_LIMITED = 4429
 
 ROSTER_INTERVAL = 1.0  # seconds between two roster frames to a teacher
+DEADLINE_MARGIN = 0.05  # seconds; a timer may wake a hair before the wall clock's deadline
 
 TEACHER_TYPES = {"push", "close"}
 STUDENT_TYPES = {"join", "answer"}
@@ -92,11 +90,12 @@ class AulaConsumer(AsyncWebsocketConsumer):
             self._roster_sent = 0.0
             self._flush_task = None
             self._deadline_task = None
+            await self._close_overdue()  # before listening: the teacher's `state` comes first
             await self._listen()
             state = await database_sync_to_async(live.teacher_state)(self.aula)
             await self._send(state)
             if state["round"] and state["round"]["deadline"]:
-                self._schedule_deadline(state["round"]["round"], state["round"]["deadline"])
+                self._schedule_deadline(state["round"]["deadline"])
 
     async def disconnect(self, code):
         if self.relay is not None:
@@ -198,7 +197,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
         self._pending_answers = []
         await self._broadcast(live.question_frame(ronda))
         if ronda.limite:
-            self._schedule_deadline(ronda.pk, ronda.limite.isoformat())
+            self._schedule_deadline(ronda.limite.isoformat())
 
     async def on_close(self, frame):
         ronda = await database_sync_to_async(live.close)(self.aula, frame.get("round"))
@@ -262,16 +261,19 @@ class AulaConsumer(AsyncWebsocketConsumer):
             frames.append({"type": "roster", "students": live.roster(self.aula, ronda)})
         return frames
 
-    def _schedule_deadline(self, round_id: int, deadline_iso: str):
+    def _schedule_deadline(self, deadline_iso: str):
+        """Close the round at its deadline (the teacher's socket keeps the time)."""
         if self._deadline_task:
             self._deadline_task.cancel()
-        self._deadline_task = asyncio.ensure_future(self._close_at(round_id, deadline_iso))
+        self._deadline_task = asyncio.ensure_future(self._close_at(deadline_iso))
 
-    async def _close_at(self, round_id: int, deadline_iso: str):
+    async def _close_at(self, deadline_iso: str):
         delay = (datetime.fromisoformat(deadline_iso) - timezone.now()).total_seconds()
-        await asyncio.sleep(max(0.0, delay))
-        try:
-            ronda = await database_sync_to_async(live.close)(self.aula, round_id)
-        except LiveError:
-            return  # closed already, by the teacher or another tab
-        await self._broadcast(await database_sync_to_async(live.closed_frame)(ronda))
+        await asyncio.sleep(max(0.0, delay) + DEADLINE_MARGIN)
+        await self._close_overdue()
+
+    async def _close_overdue(self):
+        """A round past its deadline is closed and announced, whoever notices it first."""
+        ronda = await database_sync_to_async(live.close_overdue)(self.aula)
+        if ronda is not None:
+            await self._broadcast(await database_sync_to_async(live.closed_frame)(ronda))

@@ -93,10 +93,19 @@ def leave(conexion_id: int) -> None:
 
 
 def open_round(aula: Aula) -> Ronda | None:
-    """The classroom's open round; one whose deadline passed is closed on the way."""
+    """The classroom's open round; one past its deadline counts as closed."""
     ronda = aula.ronda_abierta()
-    if ronda is not None and ronda.vencida():
+    return None if ronda is None or ronda.vencida() else ronda
+
+
+def close_overdue(aula: Aula) -> Ronda | None:
+    """Close the open round if its deadline passed; the caller broadcasts its `closed`."""
+    ronda = aula.ronda_abierta()
+    if ronda is None or not ronda.vencida():
+        return None
+    try:
         _close(ronda)
+    except LiveError:  # closed meanwhile by another process
         return None
     return ronda
 

@@ -1,10 +1,12 @@
 """The classroom socket, frame by frame (docs/protocol.md)."""
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
 from django.test import override_settings
+from django.utils import timezone
 
 from preguntas.models import Alumno, Respuesta, Ronda
 from tests.factories import AulaFactory, PreguntaFactory
@@ -408,4 +410,18 @@ async def test_a_student_socket_without_a_session_is_anonymous(aula, alice, preg
     teacher_socket, state = await teacher(aula.codigo, alice)
     assert state["answered"] is None
     await student_socket.disconnect()
+    await teacher_socket.disconnect()
+
+
+async def test_a_teacher_who_comes_back_after_the_deadline_closes_the_round_for_everyone(aula, alice, pregunta):
+    ana, _, _ = await student(aula.codigo, "Ana")
+    ronda = await database_sync_to_async(Ronda.objects.create)(
+        aula=aula, pregunta=pregunta, texto=pregunta.texto, correcta=True,
+        limite=timezone.now() - timedelta(seconds=1),
+    )
+    teacher_socket, state = await teacher(aula.codigo, alice)
+    assert state["round"] is None
+    closed = await receive_type(ana, "closed")
+    assert (closed["round"], closed["correct"]) == (ronda.pk, True)
+    await ana.disconnect()
     await teacher_socket.disconnect()

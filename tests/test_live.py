@@ -96,13 +96,15 @@ def test_answer_is_stored_once(aula):
     assert list(Respuesta.objects.values_list("valor", flat=True)) == [False]
 
 
-def test_answer_after_the_deadline_is_refused_and_the_round_closes(aula):
+def test_a_round_past_its_deadline_refuses_answers_until_it_is_closed(aula):
     ronda = RondaFactory(aula=aula, limite=timezone.now() - timedelta(seconds=1))
     with pytest.raises(LiveError) as error:
         live.answer(aula, AlumnoFactory(aula=aula).pk, ronda.pk, True)
     assert error.value.code == "round_closed"
     assert live.open_round(aula) is None
+    assert live.close_overdue(aula) == ronda
     assert Ronda.objects.get(pk=ronda.pk).cerrada is not None
+    assert live.close_overdue(aula) is None
 
 
 def test_close_twice_is_refused(aula):
