@@ -34,6 +34,7 @@ class PendingAnswer:
     alumno_id: int
     round_id: object
     value: object
+    sure: object
     future: asyncio.Future = field(repr=False)
     language: str = field(default_factory=translation.get_language)
 
@@ -43,10 +44,10 @@ class AnswerBatcher:
         self.queue: list[PendingAnswer] = []
         self.writer = None
 
-    async def submit(self, aula: Aula, alumno_id: int, round_id, value) -> None:
+    async def submit(self, aula: Aula, alumno_id: int, round_id, value, sure=None) -> None:
         """Store one answer; returns once it is committed, or raises LiveError."""
         future = asyncio.get_running_loop().create_future()
-        self.queue.append(PendingAnswer(aula, alumno_id, round_id, value, future))
+        self.queue.append(PendingAnswer(aula, alumno_id, round_id, value, sure, future))
         if self.writer is None or self.writer.done():
             self.writer = asyncio.ensure_future(self._write_until_empty())
         await future
@@ -67,9 +68,10 @@ class AnswerBatcher:
                     continue
                 if not pending.future.done():
                     pending.future.set_result(None)
-                stored_by_group.setdefault(pending.aula.teacher_group_name, []).append(
-                    {"student": pending.alumno_id, "value": pending.value, "round": pending.round_id}
-                )
+                stored = {"student": pending.alumno_id, "value": pending.value, "round": pending.round_id}
+                if pending.sure is not None:
+                    stored["sure"] = pending.sure
+                stored_by_group.setdefault(pending.aula.teacher_group_name, []).append(stored)
             for group, answers in stored_by_group.items():
                 await outbox().send(group, {"type": "answers.stored", "answers": answers})
 
@@ -106,14 +108,14 @@ def _store_batch(batch: list[PendingAnswer]) -> list[Exception | None]:
         try:
             with translation.override(p.language):
                 ronda = rondas.get(p.round_id) if live.is_int(p.round_id) else None
-                ronda = live.valid_answer(p.aula, ronda, p.round_id, p.value, now)
+                ronda = live.valid_answer(p.aula, ronda, p.round_id, p.value, now, sure=p.sure)
                 if (ronda.pk, p.alumno_id) in seen:
                     raise LiveError("already_answered", _("Ya respondiste a esta pregunta."))
         except LiveError as error:
             outcomes.append(error)
             continue
         seen.add((ronda.pk, p.alumno_id))
-        rows.append(Respuesta(ronda=ronda, alumno_id=p.alumno_id, valor=p.value, recibida=now))
+        rows.append(Respuesta(ronda=ronda, alumno_id=p.alumno_id, valor=p.value, seguro=p.sure, recibida=now))
         outcomes.append(None)
     Respuesta.objects.bulk_create(rows)
     return outcomes
@@ -122,7 +124,7 @@ def _store_batch(batch: list[PendingAnswer]) -> list[Exception | None]:
 def _store_one(p: PendingAnswer) -> Exception | None:
     try:
         with translation.override(p.language):
-            live.answer(p.aula, p.alumno_id, p.round_id, p.value)
+            live.answer(p.aula, p.alumno_id, p.round_id, p.value, p.sure)
     except LiveError as error:
         return error
     return None

@@ -184,9 +184,12 @@ class AulaConsumer(AsyncWebsocketConsumer):
     async def on_answer(self, frame):
         if self.alumno is None:
             raise LiveError("not_joined", _("Únete al aula antes de responder."))
-        round_id, value = frame.get("round"), frame.get("value")
-        await batcher().submit(self.aula, self.alumno["id"], round_id, value)
-        await self._send({"type": "answered", "round": round_id, "value": value})
+        round_id, value, sure = frame.get("round"), frame.get("value"), frame.get("sure")
+        await batcher().submit(self.aula, self.alumno["id"], round_id, value, sure)
+        ack = {"type": "answered", "round": round_id, "value": value}
+        if sure is not None:
+            ack["sure"] = sure
+        await self._send(ack)
 
     async def on_push(self, frame):
         closed, ronda = await database_sync_to_async(live.push)(

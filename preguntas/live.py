@@ -166,7 +166,7 @@ def is_int(value) -> bool:
 # Answers ----------------------------------------------------------------
 
 
-def valid_answer(aula: Aula, ronda: Ronda | None, round_id, value, now=None) -> Ronda:
+def valid_answer(aula: Aula, ronda: Ronda | None, round_id, value, now=None, sure=None) -> Ronda:
     """Check an answer against its round (already fetched, or None if unknown)."""
     if not is_int(round_id):
         raise LiveError("invalid", _("«round» debe ser el id de una ronda."))
@@ -174,18 +174,20 @@ def valid_answer(aula: Aula, ronda: Ronda | None, round_id, value, now=None) -> 
         raise LiveError("not_found", _("Esa ronda no existe en esta aula."))
     if not isinstance(value, bool):
         raise LiveError("invalid", _("«value» debe ser true o false."))
+    if sure is not None and not isinstance(sure, bool):
+        raise LiveError("invalid", _("«sure» debe ser true, false o no estar."))
     if not ronda.esta_abierta or ronda.vencida(now):
         raise LiveError("round_closed", _("La ronda ya está cerrada."))
     return ronda
 
 
-def answer(aula: Aula, alumno_id: int, round_id, value) -> Respuesta:
+def answer(aula: Aula, alumno_id: int, round_id, value, sure=None) -> Respuesta:
     """Store one answer in its own transaction (the batcher in answers.py stores many at once)."""
     ronda = Ronda.objects.filter(pk=round_id).first() if is_int(round_id) else None
-    ronda = valid_answer(aula, ronda, round_id, value)
+    ronda = valid_answer(aula, ronda, round_id, value, sure=sure)
     try:
         with transaction.atomic():
-            return Respuesta.objects.create(ronda=ronda, alumno_id=alumno_id, valor=value)
+            return Respuesta.objects.create(ronda=ronda, alumno_id=alumno_id, valor=value, seguro=sure)
     except IntegrityError:
         raise LiveError("already_answered", _("Ya respondiste a esta pregunta.")) from None
 
@@ -207,11 +209,14 @@ def tally(aula: Aula, ronda: Ronda | None) -> dict:
 
 def roster(aula: Aula, ronda: Ronda | None) -> list[dict]:
     """Every student of the classroom, whether connected, and their answer to the round."""
-    answers = dict(ronda.respuestas.values_list("alumno_id", "valor")) if ronda else {}
-    return [
-        {"id": a.pk, "name": a.nombre, "online": a.online, "answer": answers.get(a.pk)}
-        for a in aula.alumnos.con_presencia()
-    ]
+    answers = {}
+    if ronda is not None:
+        answers = {alumno: (valor, seguro) for alumno, valor, seguro in ronda.respuestas.values_list("alumno_id", "valor", "seguro")}
+    students = []
+    for alumno in aula.alumnos.con_presencia():
+        valor, seguro = answers.get(alumno.pk, (None, None))
+        students.append({"id": alumno.pk, "name": alumno.nombre, "online": alumno.online, "answer": valor, "sure": seguro})
+    return students
 
 
 # Frames -----------------------------------------------------------------

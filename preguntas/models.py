@@ -258,6 +258,9 @@ class Respuesta(models.Model):
     ronda = models.ForeignKey(Ronda, verbose_name=_("ronda"), on_delete=models.CASCADE, related_name="respuestas")
     alumno = models.ForeignKey(Alumno, verbose_name=_("alumno"), on_delete=models.CASCADE, related_name="respuestas")
     valor = models.BooleanField(_("respuesta"))
+    seguro = models.BooleanField(
+        _("seguro"), null=True, blank=True, help_text=_("Lo que el alumno dijo de su confianza; vacío si no lo dijo.")
+    )
     recibida = models.DateTimeField(_("recibida"), default=timezone.now)
 
     class Meta:

@@ -5,12 +5,23 @@ from dataclasses import dataclass, field
 from preguntas.models import Aula, Respuesta, Ronda
 
 
+# A round with this many answers or more, and between these shares right, is flagged:
+# the class did no better than a coin.
+CHANCE_MIN_ANSWERS = 5
+CHANCE_BAND = (40, 60)
+
+
 @dataclass
 class RoundSummary:
     ronda: Ronda
     true: int = 0
     false: int = 0
     right: int = 0
+    # Confidence, for the answers whose student said it: right/wrong × sure/unsure.
+    right_sure: int = 0
+    right_unsure: int = 0
+    wrong_sure: int = 0
+    wrong_unsure: int = 0
 
     @property
     def answered(self) -> int:
@@ -19,6 +30,24 @@ class RoundSummary:
     @property
     def percent_right(self) -> int | None:
         return round(100 * self.right / self.answered) if self.answered else None
+
+    @property
+    def near_chance(self) -> bool:
+        low, high = CHANCE_BAND
+        return self.answered >= CHANCE_MIN_ANSWERS and low <= self.percent_right <= high
+
+    @property
+    def with_confidence(self) -> bool:
+        return bool(self.right_sure + self.right_unsure + self.wrong_sure + self.wrong_unsure)
+
+    def count(self, valor: bool, seguro: bool | None) -> None:
+        right = valor == self.ronda.correcta
+        self.true += valor
+        self.false += not valor
+        self.right += right
+        if seguro is not None:
+            field = f"{'right' if right else 'wrong'}_{'sure' if seguro else 'unsure'}"
+            setattr(self, field, getattr(self, field) + 1)
 
 
 @dataclass
@@ -41,15 +70,12 @@ def classroom_results(aula: Aula) -> Results:
     rondas = list(aula.rondas.order_by("abierta", "pk"))
     summaries = {r.pk: RoundSummary(r) for r in rondas}
     answers: dict[int, dict[int, bool]] = {}
-    for alumno_id, ronda_id, valor in Respuesta.objects.filter(ronda__aula=aula).values_list(
-        "alumno_id", "ronda_id", "valor"
+    for alumno_id, ronda_id, valor, seguro in Respuesta.objects.filter(ronda__aula=aula).values_list(
+        "alumno_id", "ronda_id", "valor", "seguro"
     ):
         summary = summaries[ronda_id]
-        right = valor == summary.ronda.correcta
-        summary.true += valor
-        summary.false += not valor
-        summary.right += right
-        answers.setdefault(alumno_id, {})[ronda_id] = right
+        summary.count(valor, seguro)
+        answers.setdefault(alumno_id, {})[ronda_id] = valor == summary.ronda.correcta
     students = [
         StudentRow(alumno.nombre, [answers.get(alumno.pk, {}).get(r.pk) for r in rondas])
         for alumno in aula.alumnos.all()

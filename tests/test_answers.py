@@ -14,7 +14,7 @@ from tests.sockets import receive, receive_type, send, student, teacher
 
 
 def pending(aula, alumno, round_id, value):
-    return PendingAnswer(aula, alumno.pk, round_id, value, future=None)
+    return PendingAnswer(aula, alumno.pk, round_id, value, sure=None, future=None)
 
 
 @pytest.mark.django_db

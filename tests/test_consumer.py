@@ -222,7 +222,7 @@ async def test_teacher_reconnect_gets_the_open_round_and_the_roster(aula, alice,
     teacher_socket, state = await teacher(aula.codigo, alice)
     assert state["round"]["round"] == question["round"]
     assert state["tally"]["answered"] == 1
-    assert state["students"] == [{"id": joined["student"]["id"], "name": "Ana", "online": True, "answer": True}]
+    assert state["students"] == [{"id": joined["student"]["id"], "name": "Ana", "online": True, "answer": True, "sure": None}]
     await ana.disconnect()
     await teacher_socket.disconnect()
 
@@ -423,5 +423,26 @@ async def test_a_teacher_who_comes_back_after_the_deadline_closes_the_round_for_
     assert state["round"] is None
     closed = await receive_type(ana, "closed")
     assert (closed["round"], closed["correct"]) == (ronda.pk, True)
+    await ana.disconnect()
+    await teacher_socket.disconnect()
+
+
+async def test_a_student_may_say_how_sure_they_are(aula, alice, pregunta):
+    teacher_socket, _ = await teacher(aula.codigo, alice)
+    ana, _, _ = await student(aula.codigo, "Ana")
+    question = await push(teacher_socket, pregunta)
+    await receive_type(ana, "question")
+    await send(ana, {"type": "answer", "round": question["round"], "value": False, "sure": "very"})
+    await expect_error(ana, "invalid")
+    await send(ana, {"type": "answer", "round": question["round"], "value": False, "sure": False})
+    assert await receive_type(ana, "answered") == {
+        "type": "answered", "round": question["round"], "value": False, "sure": False,
+    }
+    tally = await receive_type(teacher_socket, "tally")
+    while not tally["answers"]:
+        tally = await receive_type(teacher_socket, "tally")
+    assert tally["answers"][0]["sure"] is False
+    stored = await database_sync_to_async(lambda: list(Respuesta.objects.values_list("valor", "seguro")))()
+    assert stored == [(False, False)]
     await ana.disconnect()
     await teacher_socket.disconnect()

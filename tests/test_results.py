@@ -45,3 +45,22 @@ def test_csv_has_a_row_per_student_and_defuses_formulas(aula, two_rounds):
     assert rows[2] == ["'@Carla", "0", "", ""]
     assert rows[3] == ["Beto", "0", "0", ""]
     assert rows[4] == ["% aciertos", "", "50", "100"]
+
+
+def test_confidence_splits_right_and_wrong_answers_and_chance_is_flagged(aula):
+    ronda = RondaFactory(aula=aula, correcta=True)
+    answers = [(True, True), (True, False), (False, True), (False, True), (False, False), (True, None)]
+    for valor, seguro in answers:
+        RespuestaFactory(ronda=ronda, alumno=AlumnoFactory(aula=aula), valor=valor, seguro=seguro)
+    [summary] = classroom_results(aula).rounds
+    assert (summary.right_sure, summary.right_unsure, summary.wrong_sure, summary.wrong_unsure) == (1, 1, 2, 1)
+    assert summary.percent_right == 50 and summary.near_chance
+
+
+def test_a_clear_round_or_a_small_one_is_not_flagged_as_chance(aula):
+    clear, small = RondaFactory(aula=aula, correcta=True, cerrada=timezone.now()), RondaFactory(aula=aula)
+    for i in range(6):
+        RespuestaFactory(ronda=clear, alumno=AlumnoFactory(aula=aula), valor=i > 0)
+    RespuestaFactory(ronda=small, alumno=AlumnoFactory(aula=aula), valor=True)
+    RespuestaFactory(ronda=small, alumno=AlumnoFactory(aula=aula), valor=False)
+    assert [s.near_chance for s in classroom_results(aula).rounds] == [False, False]

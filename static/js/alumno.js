@@ -123,7 +123,7 @@
     if (!queued) return;
     const stillOpen = state.round && state.round.round === queued.round;
     if (stillOpen && !state.answered) {
-      socket.send({type: "answer", round: queued.round, value: queued.value});
+      socket.send({type: "answer", round: queued.round, value: queued.value, sure: queued.sure});
       renderAnswer();
       return;
     }
@@ -136,6 +136,7 @@
   function showQuestion(payload) {
     clearTimeout(backToWaiting);
     $("aviso-espera").textContent = "";
+    if (!round || round.round !== payload.round) $("no-seguro").checked = false;
     round = payload;
     $("pregunta-texto").textContent = payload.question.text;
     renderAnswer();
@@ -152,6 +153,7 @@
       button.classList.toggle("elegida", chosen === value);
       button.setAttribute("aria-pressed", String(chosen === value));
     }
+    $("no-seguro").disabled = chosen !== null;
     let status = "";
     if (myAnswer !== null) status = interpolate(gettext("Respuesta enviada: %s"), [answerWord(myAnswer)]);
     else if (waiting !== null && socket && socket.isOpen()) status = gettext("Enviando…");
@@ -203,8 +205,9 @@
     button.addEventListener("click", () => {
       if (!round || myAnswer !== null) return;
       const value = button.dataset.value === "true";
-      setQueued({round: round.round, value: value});  // until the server acknowledges it
-      if (joined) socket.send({type: "answer", round: round.round, value: value});
+      const sure = !$("no-seguro").checked;
+      setQueued({round: round.round, value: value, sure: sure});  // until the server acknowledges it
+      if (joined) socket.send({type: "answer", round: round.round, value: value, sure: sure});
       renderAnswer();
     });
   }

@@ -43,7 +43,7 @@
         if (round && frame.round === round.round) {
           for (const a of frame.answers || []) {
             const s = students.get(a.student);
-            if (s) s.answer = a.value;
+            if (s) { s.answer = a.value; s.sure = a.sure; }
           }
           renderTally(frame);
           renderStudents();
@@ -66,7 +66,7 @@
 
   function setStudents(list) {
     students.clear();
-    for (const s of list) students.set(s.id, {name: s.name, online: s.online, answer: s.answer});
+    for (const s of list) students.set(s.id, {name: s.name, online: s.online, answer: s.answer, sure: s.sure});
     renderStudents();
   }
 
@@ -76,6 +76,7 @@
     $("ronda").hidden = false;
     $("ronda-texto").textContent = payload.question.text;
     $("revelada").hidden = true;
+    setHidden("confianza", true);
     setHidden("btn-cerrar", false);
     setHidden("btn-siguiente", true);
     for (const v of ["true", "false"]) $("etiqueta-" + v).classList.remove("correcta");
@@ -136,6 +137,23 @@
     setHidden("btn-cerrar", true);
     setHidden("btn-siguiente", !nextQuestionButton());
     renderStudents();
+    renderConfidence(frame.correct);
+  }
+
+  /* After the reveal: who was right and sure, right but guessing, wrong but sure. */
+  function renderConfidence(correct) {
+    const el = $("confianza");
+    if (!el) return;
+    const counts = {rightSure: 0, rightUnsure: 0, wrongSure: 0};
+    for (const s of students.values()) {
+      if (s.answer === null || s.answer === undefined || s.sure === null || s.sure === undefined) continue;
+      if (s.answer === correct) counts[s.sure ? "rightSure" : "rightUnsure"] += 1;
+      else if (s.sure) counts.wrongSure += 1;
+    }
+    el.textContent = interpolate(
+      gettext("Aciertos seguros: %(rightSure)s · Aciertos adivinando: %(rightUnsure)s · Errores seguros: %(wrongSure)s"),
+      counts, true);
+    el.hidden = false;
   }
 
   function addToHistory(frame) {

@@ -86,7 +86,7 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(texts, children, max_size=3),
     max_leaves=12,
 )
-field_names = st.sampled_from(["type", "name", "token", "round", "value", "question", "seconds"]) | st.text(
+field_names = st.sampled_from(["type", "name", "token", "round", "value", "sure", "question", "seconds"]) | st.text(
     chars, max_size=8
 )
 
@@ -141,7 +141,7 @@ structured = st.one_of(
     st.fixed_dictionaries({"type": st.just("ping")}),
     st.fixed_dictionaries({"type": st.just("join"), "name": names}),
     st.fixed_dictionaries({"type": st.just("join"), "token": tokens}),
-    st.fixed_dictionaries({"type": st.just("answer"), "round": rounds, "value": values}),
+    st.fixed_dictionaries({"type": st.just("answer"), "round": rounds, "value": values}, optional={"sure": values}),
     st.fixed_dictionaries({"type": st.just("push"), "question": questions}, optional={"seconds": seconds}),
     st.fixed_dictionaries({"type": st.just("close"), "round": rounds}),
     st.fixed_dictionaries({"type": json_values}),
@@ -391,6 +391,8 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
                 codes.add("already_answered")
         if not isinstance(value, bool):
             codes.add("invalid")
+        if frame.get("sure") is not None and not isinstance(frame.get("sure"), bool):
+            codes.add("invalid")
         return Expected(codes) if codes else Expected(success="answered")
 
     if kind == "push":
@@ -525,7 +527,10 @@ async def check_response(peer: Peer, raw, expected: Expected, model: Model, worl
         assert model.tokens.get(response["token"]) == response["student"]["id"]
         peer.alumno = response["student"]["id"]
     elif response["type"] == "answered":
-        assert response == {"type": "answered", "round": frame["round"], "value": frame["value"]}, (sent, response)
+        ack = {"type": "answered", "round": frame["round"], "value": frame["value"]}
+        if frame.get("sure") is not None:
+            ack["sure"] = frame["sure"]
+        assert response == ack, (sent, response)
         model.answers[(peer.alumno, frame["round"])] = frame["value"]
     elif response["type"] == "question":
         assert "correct" not in response, response
