@@ -31,7 +31,7 @@ CLOSE_RATE_LIMITED = 4429
 ROSTER_INTERVAL = 1.0  # seconds between two roster frames to a teacher
 DEADLINE_MARGIN = 0.05  # seconds; a timer may wake a hair before the wall clock's deadline
 
-TEACHER_TYPES = {"push", "close"}
+TEACHER_TYPES = {"push", "close", "split", "revote"}
 STUDENT_TYPES = {"join", "answer"}
 
 
@@ -201,6 +201,16 @@ class AulaConsumer(AsyncWebsocketConsumer):
         await self._broadcast(live.question_frame(ronda))
         if ronda.limite:
             self._schedule_deadline(ronda.limite.isoformat())
+
+    async def on_split(self, frame):
+        ronda = await database_sync_to_async(live.round_of)(self.aula, frame.get("round"))
+        await self._broadcast(await database_sync_to_async(live.split_frame)(ronda))
+
+    async def on_revote(self, frame):
+        first, second = await database_sync_to_async(live.revote)(self.aula, frame.get("round"))
+        self._pending_answers = []
+        await self._broadcast(await database_sync_to_async(live.split_frame)(first))
+        await self._broadcast(live.question_frame(second))
 
     async def on_close(self, frame):
         ronda = await database_sync_to_async(live.close)(self.aula, frame.get("round"))

@@ -135,8 +135,22 @@ def push(aula: Aula, user, question_id, seconds=None) -> tuple[Ronda | None, Ron
     return previous, ronda
 
 
+def revote(aula: Aula, round_id) -> tuple[Ronda, Ronda]:
+    """Peer instruction: stop an open round without revealing the answer and put the same
+    question to a second vote. Returns (first vote, second vote)."""
+    first = round_of(aula, round_id)
+    if not first.esta_abierta:
+        raise LiveError("round_closed", _("Esa ronda ya está cerrada."))
+    with transaction.atomic():
+        _close(first)
+        second = Ronda.objects.create(
+            aula=aula, pregunta=first.pregunta, texto=first.texto, correcta=first.correcta, anterior=first
+        )
+    return first, second
+
+
 def close(aula: Aula, round_id) -> Ronda:
-    ronda = _round_of(aula, round_id)
+    ronda = round_of(aula, round_id)
     if not ronda.esta_abierta:
         raise LiveError("round_closed", _("Esa ronda ya está cerrada."))
     _close(ronda)
@@ -149,7 +163,7 @@ def _close(ronda: Ronda) -> None:
     ronda.refresh_from_db(fields=["cerrada"])
 
 
-def _round_of(aula: Aula, round_id) -> Ronda:
+def round_of(aula: Aula, round_id) -> Ronda:
     if not is_int(round_id):
         raise LiveError("invalid", _("«round» debe ser el id de una ronda."))
     ronda = Ronda.objects.filter(aula=aula, pk=round_id).first()
@@ -223,15 +237,23 @@ def roster(aula: Aula, ronda: Ronda | None) -> list[dict]:
 
 
 def round_payload(ronda: Ronda) -> dict:
-    return {
+    payload = {
         "round": ronda.pk,
         "question": {"id": ronda.pregunta_id, "text": ronda.texto},
         "deadline": ronda.limite.isoformat() if ronda.limite else None,
     }
+    if ronda.anterior_id:
+        payload["previous"] = ronda.anterior_id  # a second vote on the same question
+    return payload
 
 
 def question_frame(ronda: Ronda) -> dict:
     return {"type": "question", **round_payload(ronda)}
+
+
+def split_frame(ronda: Ronda) -> dict:
+    """The class's split on a round, without the correct answer."""
+    return {"type": "split", "round": ronda.pk, **ronda.recuento()}
 
 
 def closed_frame(ronda: Ronda) -> dict:

@@ -226,6 +226,15 @@ class Ronda(models.Model):
     abierta = models.DateTimeField(_("abierta"), default=timezone.now)
     limite = models.DateTimeField(_("límite"), null=True, blank=True)
     cerrada = models.DateTimeField(_("cerrada"), null=True, blank=True)
+    anterior = models.ForeignKey(
+        "self",
+        verbose_name=_("votación anterior"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revotaciones",
+        help_text=_("Si esta ronda es una segunda votación de la misma pregunta."),
+    )
 
     class Meta:
         verbose_name = _("ronda")

@@ -22,6 +22,7 @@ class RoundSummary:
     right_unsure: int = 0
     wrong_sure: int = 0
     wrong_unsure: int = 0
+    previous: "RoundSummary | None" = None  # the first vote, when this round is a second one
 
     @property
     def answered(self) -> int:
@@ -30,6 +31,13 @@ class RoundSummary:
     @property
     def percent_right(self) -> int | None:
         return round(100 * self.right / self.answered) if self.answered else None
+
+    @property
+    def shift(self) -> int | None:
+        """Points of % right gained (or lost) since the first vote."""
+        if self.previous is None or self.percent_right is None or self.previous.percent_right is None:
+            return None
+        return self.percent_right - self.previous.percent_right
 
     @property
     def near_chance(self) -> bool:
@@ -69,6 +77,8 @@ class Results:
 def classroom_results(aula: Aula) -> Results:
     rondas = list(aula.rondas.order_by("abierta", "pk"))
     summaries = {r.pk: RoundSummary(r) for r in rondas}
+    for summary in summaries.values():
+        summary.previous = summaries.get(summary.ronda.anterior_id)
     answers: dict[int, dict[int, bool]] = {}
     for alumno_id, ronda_id, valor, seguro in Respuesta.objects.filter(ronda__aula=aula).values_list(
         "alumno_id", "ronda_id", "valor", "seguro"

@@ -446,3 +446,30 @@ async def test_a_student_may_say_how_sure_they_are(aula, alice, pregunta):
     assert stored == [(False, False)]
     await ana.disconnect()
     await teacher_socket.disconnect()
+
+
+async def test_peer_instruction_shows_the_split_then_asks_again_without_revealing(aula, alice, pregunta):
+    teacher_socket, _ = await teacher(aula.codigo, alice)
+    ana, _, _ = await student(aula.codigo, "Ana")
+    first = await push(teacher_socket, pregunta)
+    await receive_type(ana, "question")
+    await send(ana, {"type": "answer", "round": first["round"], "value": False})
+    await receive_type(ana, "answered")
+
+    await send(teacher_socket, {"type": "split", "round": first["round"]})
+    assert await receive_type(ana, "split") == {"type": "split", "round": first["round"], "true": 0, "false": 1}
+    await send(teacher_socket, {"type": "revote", "round": first["round"]})
+    split = await receive(ana)
+    second = await receive(ana)
+    assert split["type"] == "split" and "correct" not in split
+    assert second["type"] == "question" and second["previous"] == first["round"]
+    assert second["question"] == first["question"] and second["round"] != first["round"]
+
+    await send(ana, {"type": "answer", "round": second["round"], "value": True})
+    await receive_type(ana, "answered")
+    await send(ana, {"type": "answer", "round": first["round"], "value": True})
+    assert (await receive(ana))["code"] == "round_closed"
+    await send(ana, {"type": "split", "round": first["round"]})
+    assert (await receive(ana))["code"] == "forbidden"
+    await ana.disconnect()
+    await teacher_socket.disconnect()

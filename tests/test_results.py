@@ -64,3 +64,17 @@ def test_a_clear_round_or_a_small_one_is_not_flagged_as_chance(aula):
     RespuestaFactory(ronda=small, alumno=AlumnoFactory(aula=aula), valor=True)
     RespuestaFactory(ronda=small, alumno=AlumnoFactory(aula=aula), valor=False)
     assert [s.near_chance for s in classroom_results(aula).rounds] == [False, False]
+
+
+def test_a_second_vote_shows_the_shift_from_the_first(aula, alice, pregunta):
+    from preguntas import live
+
+    first = live.push(aula, alice, pregunta.pk)[1]
+    students = AlumnoFactory.create_batch(4, aula=aula)
+    for alumno, valor in zip(students, [True, False, False, False]):
+        RespuestaFactory(ronda=first, alumno=alumno, valor=valor)
+    _, second = live.revote(aula, first.pk)
+    for alumno, valor in zip(students, [True, True, True, False]):
+        RespuestaFactory(ronda=second, alumno=alumno, valor=valor)
+    before, after = classroom_results(aula).rounds
+    assert (before.percent_right, after.percent_right, after.shift, before.previous) == (25, 75, 50, None)

@@ -85,6 +85,11 @@
         myAnswer = null;
         showQuestion(frame);
         break;
+      case "split":
+        $("reparto").textContent = interpolate(
+          gettext("La clase ha votado: Verdadero %(true)s · Falso %(false)s"), frame, true);
+        $("reparto").hidden = false;
+        break;
       case "answered":
         if (queued && queued.round === frame.round) setQueued(null);
         if (round && frame.round === round.round) {
@@ -136,7 +141,11 @@
   function showQuestion(payload) {
     clearTimeout(backToWaiting);
     $("aviso-espera").textContent = "";
-    if (!round || round.round !== payload.round) $("no-seguro").checked = false;
+    if (!round || round.round !== payload.round) {
+      $("no-seguro").checked = false;
+      $("segunda").hidden = !payload.previous;
+      if (!payload.previous) $("reparto").hidden = true;  // a second vote keeps the first one's split
+    }
     round = payload;
     $("pregunta-texto").textContent = payload.question.text;
     renderAnswer();

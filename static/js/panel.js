@@ -18,7 +18,7 @@
       el.dataset.status = status;
       $("conexion-texto").textContent = status === "open" ? gettext("conectado") :
         status === "reconnecting" ? gettext("reconectando…") : gettext("conectando…");
-      for (const b of document.querySelectorAll(".btn-enviar, #btn-cerrar, #btn-siguiente")) {
+      for (const b of document.querySelectorAll(".btn-enviar, #btn-cerrar, #btn-siguiente, #btn-reparto, #btn-revotar")) {
         b.disabled = status !== "open";
       }
     },
@@ -78,6 +78,9 @@
     $("revelada").hidden = true;
     setHidden("confianza", true);
     setHidden("btn-cerrar", false);
+    setHidden("btn-reparto", false);
+    setHidden("btn-revotar", false);
+    setHidden("segunda-votacion", !payload.previous);
     setHidden("btn-siguiente", true);
     for (const v of ["true", "false"]) $("etiqueta-" + v).classList.remove("correcta");
     markSent(payload.question.id);
@@ -135,6 +138,8 @@
       [frame.correct ? gettext("Verdadero") : gettext("Falso")]);
     revealed.hidden = false;
     setHidden("btn-cerrar", true);
+    setHidden("btn-reparto", true);
+    setHidden("btn-revotar", true);
     setHidden("btn-siguiente", !nextQuestionButton());
     renderStudents();
     renderConfidence(frame.correct);
@@ -214,6 +219,12 @@
   });
   $("btn-cerrar").addEventListener("click", () => {
     if (round) socket.send({type: "close", round: round.round});
+  });
+  $("btn-reparto").addEventListener("click", () => {
+    if (round) socket.send({type: "split", round: round.round});
+  });
+  $("btn-revotar").addEventListener("click", () => {
+    if (round) socket.send({type: "revote", round: round.round});
   });
   $("btn-siguiente").addEventListener("click", () => {
     const button = nextQuestionButton();

@@ -220,16 +220,21 @@ def test_the_admin_never_shows_a_students_token(client, world, staff):
 SOCKET_ROLES = ["anonymous", "student", "owner", "other_teacher", "staff"]
 EXPECTED = {
     # role: {action: the frame type it gets, or the error code}
-    "anonymous": {"push": "forbidden", "close": "forbidden", "join": "joined", "answer": "not_joined"},
-    "student": {"push": "forbidden", "close": "forbidden", "join": "already_joined", "answer": "answered"},
-    "owner": {"push": "question", "close": "closed", "join": "forbidden", "answer": "forbidden"},
-    "other_teacher": {"push": "forbidden", "close": "forbidden", "join": "joined", "answer": "not_joined"},
-    "staff": {"push": "forbidden", "close": "forbidden", "join": "joined", "answer": "not_joined"},
+    "anonymous": {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
+                  "join": "joined", "answer": "not_joined"},
+    "student": {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
+                "join": "already_joined", "answer": "answered"},
+    "owner": {"push": "question", "close": "closed", "split": "split", "revote": "question",
+              "join": "forbidden", "answer": "forbidden"},
+    "other_teacher": {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
+                      "join": "joined", "answer": "not_joined"},
+    "staff": {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
+              "join": "joined", "answer": "not_joined"},
 }
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("action", ["push", "close", "join", "answer"])
+@pytest.mark.parametrize("action", ["push", "close", "split", "revote", "join", "answer"])
 @pytest.mark.parametrize("role", SOCKET_ROLES)
 async def test_every_socket_action_for_every_role(role, action, aula, alice, bob, staff, pregunta):
     other = await database_sync_to_async(PreguntaFactory)(propietario=alice, respuesta=False)
@@ -246,6 +251,8 @@ async def test_every_socket_action_for_every_role(role, action, aula, alice, bob
     frames = {
         "push": {"type": "push", "question": other.pk},
         "close": {"type": "close", "round": question["round"]},
+        "split": {"type": "split", "round": question["round"]},
+        "revote": {"type": "revote", "round": question["round"]},
         "join": {"type": "join", "name": "Intrusa"},
         "answer": {"type": "answer", "round": question["round"], "value": True},
     }
@@ -254,13 +261,13 @@ async def test_every_socket_action_for_every_role(role, action, aula, alice, bob
     frame = await receive(socket)
     while frame["type"] not in ("error", expected):  # e.g. the `closed` of the round a push replaces
         frame = await receive(socket)
-    if expected in ("question", "closed", "joined", "answered"):
+    if expected in ("question", "closed", "split", "joined", "answered"):
         assert frame["type"] == expected, frame
     else:
         assert (frame["type"], frame.get("code")) == ("error", expected), frame
 
     rondas = await database_sync_to_async(lambda: list(Ronda.objects.values_list("pk", "cerrada")))()
-    if not (role == "owner" and action in ("push", "close")):
+    if not (role == "owner" and action in ("push", "close", "revote")):
         assert rondas == [(question["round"], None)], "the round must be untouched"
     answers = await database_sync_to_async(Respuesta.objects.count)()
     assert answers == (1 if (role, action) == ("student", "answer") else 0)
