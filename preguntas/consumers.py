@@ -193,7 +193,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def on_push(self, frame):
         closed, ronda = await database_sync_to_async(live.push)(
-            self.aula, self.scope["user"], frame.get("question"), frame.get("seconds")
+            self.aula, self.scope["user"], frame.get("question"), frame.get("seconds"), frame.get("quiz")
         )
         if closed is not None:
             await self._broadcast(await database_sync_to_async(live.closed_frame)(closed))

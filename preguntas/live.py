@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from preguntas.models import Alumno, Aula, Conexion, Pregunta, Respuesta, Ronda
+from preguntas.models import Alumno, Aula, Conexion, Cuestionario, Pregunta, Respuesta, Ronda
 
 MAX_ROUND_SECONDS = 3600
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as models.new_token makes them
@@ -110,8 +110,9 @@ def close_overdue(aula: Aula) -> Ronda | None:
     return ronda
 
 
-def push(aula: Aula, user, question_id, seconds=None) -> tuple[Ronda | None, Ronda]:
-    """Open a round with a question; an open round is closed first. Returns (closed, opened)."""
+def push(aula: Aula, user, question_id, seconds=None, quiz_id=None) -> tuple[Ronda | None, Ronda]:
+    """Open a round with a question (from one of the teacher's quizzes, if `quiz_id`); an open
+    round is closed first. Returns (closed, opened)."""
     if not is_int(question_id):
         raise LiveError("invalid", _("«question» debe ser el id de una pregunta."))
     if seconds is not None and (not is_int(seconds) or not 1 <= seconds <= MAX_ROUND_SECONDS):
@@ -119,6 +120,13 @@ def push(aula: Aula, user, question_id, seconds=None) -> tuple[Ronda | None, Ron
     pregunta = Pregunta.objects.visibles_para(user).filter(pk=question_id).first()
     if pregunta is None:
         raise LiveError("not_found", _("Esa pregunta no existe en tu banco."))
+    cuestionario = None
+    if quiz_id is not None:
+        if not is_int(quiz_id):
+            raise LiveError("invalid", _("«quiz» debe ser el id de un cuestionario."))
+        cuestionario = Cuestionario.objects.filter(pk=quiz_id, propietario=user).first()
+        if cuestionario is None:
+            raise LiveError("not_found", _("Ese cuestionario no es tuyo."))
     with transaction.atomic():
         previous = aula.ronda_abierta()
         if previous is not None:
@@ -129,6 +137,7 @@ def push(aula: Aula, user, question_id, seconds=None) -> tuple[Ronda | None, Ron
             pregunta=pregunta,
             texto=pregunta.texto,
             correcta=pregunta.respuesta,
+            cuestionario=cuestionario,
             abierta=now,
             limite=now + timedelta(seconds=seconds) if seconds else None,
         )
@@ -144,7 +153,12 @@ def revote(aula: Aula, round_id) -> tuple[Ronda, Ronda]:
     with transaction.atomic():
         _close(first)
         second = Ronda.objects.create(
-            aula=aula, pregunta=first.pregunta, texto=first.texto, correcta=first.correcta, anterior=first
+            aula=aula,
+            pregunta=first.pregunta,
+            texto=first.texto,
+            correcta=first.correcta,
+            cuestionario=first.cuestionario,
+            anterior=first,
         )
     return first, second
 

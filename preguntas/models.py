@@ -226,6 +226,15 @@ class Ronda(models.Model):
     abierta = models.DateTimeField(_("abierta"), default=timezone.now)
     limite = models.DateTimeField(_("límite"), null=True, blank=True)
     cerrada = models.DateTimeField(_("cerrada"), null=True, blank=True)
+    cuestionario = models.ForeignKey(
+        "Cuestionario",
+        verbose_name=_("cuestionario"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rondas",
+        help_text=_("El cuestionario desde el que se lanzó, si fue así (cuaderno de notas)."),
+    )
     anterior = models.ForeignKey(
         "self",
         verbose_name=_("votación anterior"),

@@ -106,3 +106,21 @@ def csv_rows(results: Results):
     for row in results.students:
         yield [_text_cell(row.name), row.score] + [symbol[cell] for cell in row.cells]
     yield ["% aciertos", ""] + ["" if s.percent_right is None else s.percent_right for s in results.rounds]
+
+
+def gradebook_rows(aula: Aula):
+    """The gradebook: one row per student, one column per quiz run in the classroom, each cell
+    the number of its questions the student got right (on a second vote, the second counts)."""
+    rondas = [r for r in aula.rondas.filter(cuestionario__isnull=False).select_related("cuestionario")
+              .order_by("abierta", "pk") if not r.revotaciones.exists()]
+    quizzes = list(dict.fromkeys(r.cuestionario for r in rondas))
+    quiz_of = {r.pk: r.cuestionario_id for r in rondas}
+    right: dict[tuple[int, int], int] = {}
+    for alumno_id, ronda_id, valor, correcta in Respuesta.objects.filter(ronda_id__in=quiz_of).values_list(
+        "alumno_id", "ronda_id", "valor", "ronda__correcta"
+    ):
+        key = (alumno_id, quiz_of[ronda_id])
+        right[key] = right.get(key, 0) + (valor == correcta)
+    yield ["alumno"] + [_text_cell(q.nombre) for q in quizzes]
+    for alumno in aula.alumnos.all():
+        yield [_text_cell(alumno.nombre)] + [right.get((alumno.pk, q.pk), 0) for q in quizzes]

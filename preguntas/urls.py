@@ -14,6 +14,7 @@ urlpatterns = [
     path("aulas/<str:codigo>/proyector/", views.proyector, name="proyector"),
     path("aulas/<str:codigo>/resultados/", views.resultados, name="resultados"),
     path("aulas/<str:codigo>/resultados.csv", views.resultados_csv, name="resultados_csv"),
+    path("aulas/<str:codigo>/cuaderno.csv", views.cuaderno_csv, name="cuaderno_csv"),
     path("cuestionarios/", views_cuestionarios.cuestionarios, name="cuestionarios"),
     path("cuestionarios/<int:pk>/", views_cuestionarios.cuestionario, name="cuestionario"),
     path("cuestionarios/<int:pk>/editar/", views_cuestionarios.cuestionario_editar, name="cuestionario_editar"),

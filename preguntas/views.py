@@ -112,15 +112,27 @@ def resultados(request: HttpRequest, codigo: str) -> HttpResponse:
     return render(request, "preguntas/resultados.html", context)
 
 
+def csv_response(filename: str, rows) -> HttpResponse:
+    """A CSV download that spreadsheet programs open with the accents right."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheet programs read the accents right
+    csv.writer(response).writerows(rows)
+    return response
+
+
 @login_required
 def resultados_csv(request: HttpRequest, codigo: str) -> HttpResponse:
     aula = _own_aula(request, codigo)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="resultados-{aula.codigo}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the accents right
-    writer = csv.writer(response)
-    writer.writerows(results_module.csv_rows(results_module.classroom_results(aula)))
-    return response
+    rows = results_module.csv_rows(results_module.classroom_results(aula))
+    return csv_response(f"resultados-{aula.codigo}.csv", rows)
+
+
+@login_required
+def cuaderno_csv(request: HttpRequest, codigo: str) -> HttpResponse:
+    """Gradebook: one row per student, one column per quiz."""
+    aula = _own_aula(request, codigo)
+    return csv_response(f"cuaderno-{aula.codigo}.csv", results_module.gradebook_rows(aula))
 
 
 # Question bank ----------------------------------------------------------

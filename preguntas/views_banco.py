@@ -1,7 +1,5 @@
 """Question bank tools: CSV import, export and the blank template (logic in banco_csv.py)."""
 
-import csv
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from preguntas import banco_csv
 from preguntas.models import Pregunta
+from preguntas.views import csv_response
 
 
 class ImportForm(forms.Form):
@@ -25,14 +24,6 @@ class ImportForm(forms.Form):
             message = _("El archivo ocupa más de %(max)s KiB.") % {"max": banco_csv.MAX_BYTES // 1024}
             raise forms.ValidationError(message, code="demasiado_grande")
         return archivo
-
-
-def _csv_response(filename: str, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so spreadsheet programs read the accents right
-    csv.writer(response).writerows(rows)
-    return response
 
 
 @login_required
@@ -52,10 +43,10 @@ def importar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plantilla_csv(request: HttpRequest) -> HttpResponse:
-    return _csv_response("plantilla-preguntas.csv", banco_csv.template_rows())
+    return csv_response("plantilla-preguntas.csv", banco_csv.template_rows())
 
 
 @login_required
 def exportar_csv(request: HttpRequest) -> HttpResponse:
     """The teacher's visible bank: their own questions and the shared ones."""
-    return _csv_response("preguntas.csv", banco_csv.export_rows(Pregunta.objects.visibles_para(request.user)))
+    return csv_response("preguntas.csv", banco_csv.export_rows(Pregunta.objects.visibles_para(request.user)))

@@ -69,3 +69,36 @@ def test_the_panel_lists_a_chosen_quiz_in_its_order(client, alice, aula, quiz):
     quiz.mover(quiz.preguntas.get(texto="Primera"), +1)
     response = client.get(reverse("preguntas:panel", args=[aula.codigo]), {"cuestionario": quiz.pk})
     assert [p.texto for p in response.context["preguntas"]] == ["Segunda", "Primera", "Tercera"]
+
+
+def test_the_gradebook_has_a_column_per_quiz_and_counts_the_second_vote(client, alice, aula, quiz):
+    from preguntas import live
+    from tests.factories import AlumnoFactory, RespuestaFactory
+
+    ana, beto = AlumnoFactory(aula=aula, nombre="Ana"), AlumnoFactory(aula=aula, nombre="Beto")
+    primera, segunda = quiz.en_orden()[:2]
+    r1 = live.push(aula, alice, primera.pk, quiz_id=quiz.pk)[1]
+    RespuestaFactory(ronda=r1, alumno=ana, valor=True)
+    RespuestaFactory(ronda=r1, alumno=beto, valor=False)
+    _, r1b = live.revote(aula, r1.pk)  # Beto changes his mind: only the second vote counts
+    RespuestaFactory(ronda=r1b, alumno=ana, valor=True)
+    RespuestaFactory(ronda=r1b, alumno=beto, valor=True)
+    r2 = live.push(aula, alice, segunda.pk, quiz_id=quiz.pk)[1]
+    RespuestaFactory(ronda=r2, alumno=ana, valor=True)
+    live.push(aula, alice, PreguntaFactory(propietario=alice).pk)  # ad hoc: not in the gradebook
+    client.force_login(alice)
+    body = client.get(reverse("preguntas:cuaderno_csv", args=[aula.codigo])).content.decode("utf-8-sig")
+    assert body.splitlines() == ["alumno,Capitales", "Ana,2", "Beto,1"]
+
+
+def test_pushing_from_someone_elses_quiz_is_refused(aula, alice, bob, pregunta):
+    from preguntas import live
+    from preguntas.live import LiveError
+
+    bobs = CuestionarioFactory(propietario=bob)
+    with pytest.raises(LiveError) as error:
+        live.push(aula, alice, pregunta.pk, quiz_id=bobs.pk)
+    assert error.value.code == "not_found"
+    with pytest.raises(LiveError) as error:
+        live.push(aula, alice, pregunta.pk, quiz_id="1")
+    assert error.value.code == "invalid"

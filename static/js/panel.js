@@ -198,6 +198,7 @@
 
   function push(questionId) {
     const frame = {type: "push", question: questionId};
+    if ($("banco").dataset.cuestionario) frame.quiz = Number($("banco").dataset.cuestionario);
     const seconds = Number($("segundos").value);
     if (seconds) frame.seconds = seconds;
     socket.send(frame);

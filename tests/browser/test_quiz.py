@@ -2,7 +2,7 @@
 
 import pytest
 
-from preguntas.models import Cuestionario, Pregunta
+from preguntas.models import Cuestionario, Pregunta, Ronda
 from tests.browser.conftest import LAPTOP, PHONE, session_cookie
 from tests.browser.pages import (
     find,
@@ -40,4 +40,5 @@ def test_a_quiz_runs_in_order_with_next(live_app, demo, browser):
             wait_visible(teacher, "#btn-siguiente").click()
     wait_text(teacher, "#revelada", "Respuesta correcta: Verdadero")
     assert not find(teacher, "#btn-siguiente").is_displayed(), "the quiz is over"
+    assert list(Ronda.objects.values_list("cuestionario_id", flat=True)) == [quiz.pk] * 3, "rounds remember their quiz"
     assert js_errors(teacher) == [] and js_errors(student) == []

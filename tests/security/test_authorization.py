@@ -85,6 +85,7 @@ def pages(world):
         ("preguntas:proyector", [code], "get", owner_only),
         ("preguntas:resultados", [code], "get", owner_only),
         ("preguntas:resultados_csv", [code], "get", owner_only),
+        ("preguntas:cuaderno_csv", [code], "get", owner_only),
         ("preguntas:preguntas", [], "get", all_teachers),
         ("preguntas:pregunta_nueva", [], "get", all_teachers),
         ("preguntas:pregunta_editar", [world["pregunta"].pk], "get", owner_only),
