@@ -102,13 +102,17 @@ def _store_batch(batch: list[PendingAnswer]) -> list[Exception | None]:
             "ronda_id", "alumno_id"
         )
     )
+    timed = any(r.limite for r in rondas.values())
+    extra = live.extra_time({p.alumno_id for p in batch}) if timed else {}
     now = timezone.now()
     outcomes, rows = [], []
     for p in batch:
         try:
             with translation.override(p.language):
                 ronda = rondas.get(p.round_id) if live.is_int(p.round_id) else None
-                ronda = live.valid_answer(p.aula, ronda, p.round_id, p.value, now, sure=p.sure)
+                ronda = live.valid_answer(
+                    p.aula, ronda, p.round_id, p.value, now, sure=p.sure, extra=extra.get(p.alumno_id, 100)
+                )
                 if (ronda.pk, p.alumno_id) in seen:
                     raise LiveError("already_answered", _("Ya respondiste a esta pregunta."))
         except LiveError as error:

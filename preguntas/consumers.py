@@ -17,9 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import trans_real
 
-from preguntas import live
+from preguntas import live, scores
 from preguntas.answers import batcher
 from preguntas.live import LiveError
+from preguntas.models import Clasificacion
 from preguntas.outbox import outbox
 from preguntas.presence import PROCESS_ID, heartbeat
 from preguntas.relay import relay_for
@@ -31,8 +32,8 @@ CLOSE_RATE_LIMITED = 4429
 ROSTER_INTERVAL = 1.0  # seconds between two roster frames to a teacher
 DEADLINE_MARGIN = 0.05  # seconds; a timer may wake a hair before the wall clock's deadline
 
-TEACHER_TYPES = {"push", "close", "split", "revote"}
-STUDENT_TYPES = {"join", "answer"}
+TEACHER_TYPES = {"push", "close", "split", "revote", "leaderboard"}
+STUDENT_TYPES = {"join", "answer", "seats"}
 
 
 def encode(frame: dict) -> str:
@@ -95,7 +96,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
             state = await database_sync_to_async(live.teacher_state)(self.aula)
             await self._send(state)
             if state["round"] and state["round"]["deadline"]:
-                self._schedule_deadline(state["round"]["deadline"])
+                self._schedule_deadline(state["round"].get("closes") or state["round"]["deadline"])
 
     async def disconnect(self, code):
         if self.relay is not None:
@@ -177,9 +178,15 @@ class AulaConsumer(AsyncWebsocketConsumer):
             raise
         self.alumno = {"id": alumno.pk, "name": alumno.nombre}
         heartbeat().opened()
-        await self._send({"type": "joined", "student": self.alumno, "token": alumno.token})
+        joined = {"type": "joined", "student": self.alumno, "token": alumno.token}
+        if alumno.tiempo_extra != 100:
+            joined["extra_time"] = alumno.tiempo_extra  # this student's own; nobody else hears of it
+        await self._send(joined)
         await self._send(state)
         await self._notify_teacher({"type": "presence.changed"})
+
+    async def on_seats(self, frame):
+        await self._send({"type": "seats", "seats": await database_sync_to_async(live.seats)(self.aula)})
 
     async def on_answer(self, frame):
         if self.alumno is None:
@@ -196,11 +203,14 @@ class AulaConsumer(AsyncWebsocketConsumer):
             self.aula, self.scope["user"], frame.get("question"), frame.get("seconds"), frame.get("quiz")
         )
         if closed is not None:
-            await self._broadcast(await database_sync_to_async(live.closed_frame)(closed))
+            await self._announce_closed(closed)
         self._pending_answers = []
         await self._broadcast(live.question_frame(ronda))
         if ronda.limite:
-            self._schedule_deadline(ronda.limite.isoformat())
+            closes = (ronda.cierre or ronda.limite).isoformat()
+            if ronda.cierre != ronda.limite:
+                await self._send_personal({}, {"type": "extra_time", "round": ronda.pk, "closes": closes})
+            self._schedule_deadline(closes)
 
     async def on_split(self, frame):
         ronda = await database_sync_to_async(live.round_of)(self.aula, frame.get("round"))
@@ -214,7 +224,12 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def on_close(self, frame):
         ronda = await database_sync_to_async(live.close)(self.aula, frame.get("round"))
-        await self._broadcast(await database_sync_to_async(live.closed_frame)(ronda))
+        await self._announce_closed(ronda)
+
+    async def on_leaderboard(self, frame):
+        """Show the leaderboard now (e.g. at the end of a class run without a quiz)."""
+        if not await self._announce_scores(None):
+            raise LiveError("invalid", _("La clasificación está desactivada en esta aula."))
 
     # Teacher events, delivered by the relay -----------------------------
 
@@ -239,6 +254,30 @@ class AulaConsumer(AsyncWebsocketConsumer):
     async def _broadcast(self, frame: dict):
         """Encode once; every relay of the classroom hands the text to its sockets."""
         await outbox().send(self.aula.group_name, {"type": "frame.send", "text": encode(frame)})
+
+    async def _send_personal(self, students: dict[int, dict], teachers: dict | None = None):
+        """Frames for one student each (by id) and for the teacher, through the relays."""
+        event = {"type": "frames.personal", "students": {str(pk): encode(f) for pk, f in students.items()}}
+        if teachers:
+            event["teachers"] = encode(teachers)
+        await outbox().send(self.aula.group_name, event)
+
+    async def _announce_closed(self, ronda):
+        await self._broadcast(await database_sync_to_async(live.closed_frame)(ronda))
+        await self._announce_scores(ronda)
+
+    async def _announce_scores(self, closed) -> bool:
+        """The leaderboard as the classroom shows it (scores.py) after ``closed``, or now if None.
+        False if the classroom has it turned off."""
+        aula = await database_sync_to_async(live.find_aula)(self.aula.codigo)  # its settings may have changed
+        if aula is None or aula.clasificacion == Clasificacion.NINGUNA:
+            return False
+        public, personal = await database_sync_to_async(scores.leaderboard)(aula, closed)
+        if public:
+            await self._broadcast(public)
+        if personal:
+            await self._send_personal(personal)
+        return True
 
     async def _notify_teacher(self, event: dict):
         await outbox().send(self.aula.teacher_group_name, event)
@@ -289,4 +328,4 @@ class AulaConsumer(AsyncWebsocketConsumer):
         """A round past its deadline is closed and announced, whoever notices it first."""
         ronda = await database_sync_to_async(live.close_overdue)(self.aula)
         if ronda is not None:
-            await self._broadcast(await database_sync_to_async(live.closed_frame)(ronda))
+            await self._announce_closed(ronda)

@@ -11,10 +11,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from preguntas.models import Alumno, Aula, Conexion, Cuestionario, Pregunta, Respuesta, Ronda
+from preguntas.models import Alumno, Aula, Conexion, Cuestionario, Pregunta, Respuesta, Ronda, new_token
 
 MAX_ROUND_SECONDS = 3600
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as models.new_token makes them
@@ -52,8 +53,12 @@ def clean_name(name) -> str:
 
 
 def join(aula: Aula, name) -> Alumno:
-    """Add a student; a name already taken in the classroom gets a number ("Ana 2")."""
+    """Add a student; a name already taken in the classroom gets a number ("Ana 2").
+
+    A classroom with a roster takes no new names: the name must be one of its seats."""
     name = clean_name(name)
+    if aula.tiene_lista():
+        return claim(aula, seat_named(aula, name))
     if aula.alumnos.count() >= settings.QRT_MAX_STUDENTS_PER_CLASSROOM:
         raise LiveError("full", _("El aula está completa."))
     candidate, n = name, 1
@@ -64,6 +69,48 @@ def join(aula: Aula, name) -> Alumno:
         except IntegrityError:
             n += 1
             candidate = f"{name} {n}"
+
+
+def name_key(name: str) -> str:
+    """How a typed name is matched to a roster seat: case, accents and spacing aside."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def seat_named(aula: Aula, name: str) -> int:
+    key = name_key(name)
+    matches = [pk for pk, nombre in aula.alumnos.filter(en_lista=True).values_list("pk", "nombre") if name_key(nombre) == key]
+    if len(matches) != 1:
+        raise LiveError("not_on_roster", _("Esta aula tiene lista de clase: elige tu nombre en ella."))
+    return matches[0]
+
+
+def seats(aula: Aula) -> list[dict]:
+    """The roster, as students choose from it (no student ids); empty without a roster."""
+    rows = aula.alumnos.filter(en_lista=True).values_list("pk", "nombre", "reclamado")
+    return [{"id": pk, "name": nombre, "taken": reclamado is not None} for pk, nombre, reclamado in rows]
+
+
+def claim(aula: Aula, seat_id) -> Alumno:
+    """Take a free roster seat: the device gets a fresh token, and the seat is held for it."""
+    if not is_int(seat_id):
+        raise LiveError("invalid", _("«seat» debe ser el id de un puesto de la lista."))
+    seat = Alumno.objects.filter(aula=aula, en_lista=True, pk=seat_id)
+    if not seat.exists():
+        raise LiveError("not_found", _("Ese nombre no está en la lista de esta aula."))
+    token = new_token()
+    if not seat.filter(reclamado__isnull=True).update(reclamado=timezone.now(), token=token):
+        raise LiveError(
+            "seat_taken", _("Ese nombre ya está en uso en otro dispositivo. Si es el tuyo, pide al docente que lo libere.")
+        )
+    return seat.get()
+
+
+def release(alumno: Alumno) -> None:
+    """Free a roster seat for another device; the device that held it must pick it again."""
+    alumno.token = new_token()
+    alumno.reclamado = None
+    alumno.save(update_fields=["token", "reclamado"])
 
 
 def rejoin(aula: Aula, token) -> Alumno:
@@ -79,6 +126,8 @@ def enter(aula: Aula, frame: dict, proceso: str) -> tuple[Alumno, int, dict]:
     """A `join` frame: join or rejoin, record the connection, and the student's state."""
     if "token" in frame:
         alumno = rejoin(aula, frame["token"])
+    elif "seat" in frame:
+        alumno = claim(aula, frame["seat"])
     else:
         alumno = join(aula, frame.get("name"))
     conexion = Conexion.objects.create(alumno=alumno, proceso=proceso)
@@ -132,7 +181,7 @@ def push(aula: Aula, user, question_id, seconds=None, quiz_id=None) -> tuple[Ron
         if previous is not None:
             _close(previous)
         now = timezone.now()
-        ronda = Ronda.objects.create(
+        ronda = Ronda(
             aula=aula,
             pregunta=pregunta,
             texto=pregunta.texto,
@@ -141,6 +190,10 @@ def push(aula: Aula, user, question_id, seconds=None, quiz_id=None) -> tuple[Ron
             abierta=now,
             limite=now + timedelta(seconds=seconds) if seconds else None,
         )
+        if seconds:
+            most = aula.alumnos.aggregate(most=Max("tiempo_extra"))["most"] or 100
+            ronda.cierre = ronda.limite_para(max(most, 100))
+        ronda.save()
     return previous, ronda
 
 
@@ -194,8 +247,9 @@ def is_int(value) -> bool:
 # Answers ----------------------------------------------------------------
 
 
-def valid_answer(aula: Aula, ronda: Ronda | None, round_id, value, now=None, sure=None) -> Ronda:
-    """Check an answer against its round (already fetched, or None if unknown)."""
+def valid_answer(aula: Aula, ronda: Ronda | None, round_id, value, now=None, sure=None, extra=100) -> Ronda:
+    """Check an answer against its round (already fetched, or None if unknown), for a student
+    with ``extra`` percent of the time."""
     if not is_int(round_id):
         raise LiveError("invalid", _("«round» debe ser el id de una ronda."))
     if ronda is None or ronda.aula_id != aula.pk:
@@ -204,15 +258,21 @@ def valid_answer(aula: Aula, ronda: Ronda | None, round_id, value, now=None, sur
         raise LiveError("invalid", _("«value» debe ser true o false."))
     if sure is not None and not isinstance(sure, bool):
         raise LiveError("invalid", _("«sure» debe ser true, false o no estar."))
-    if not ronda.esta_abierta or ronda.vencida(now):
+    if not ronda.esta_abierta or ronda.vencida_para(extra, now):
         raise LiveError("round_closed", _("La ronda ya está cerrada."))
     return ronda
+
+
+def extra_time(alumno_ids) -> dict[int, int]:
+    """Each student's time, in percent, as the teacher set it (read afresh: it may change)."""
+    return dict(Alumno.objects.filter(pk__in=alumno_ids).values_list("pk", "tiempo_extra"))
 
 
 def answer(aula: Aula, alumno_id: int, round_id, value, sure=None) -> Respuesta:
     """Store one answer in its own transaction (the batcher in answers.py stores many at once)."""
     ronda = Ronda.objects.filter(pk=round_id).first() if is_int(round_id) else None
-    ronda = valid_answer(aula, ronda, round_id, value, sure=sure)
+    extra = extra_time([alumno_id]).get(alumno_id, 100) if ronda and ronda.limite else 100
+    ronda = valid_answer(aula, ronda, round_id, value, sure=sure, extra=extra)
     try:
         with transaction.atomic():
             return Respuesta.objects.create(ronda=ronda, alumno_id=alumno_id, valor=value, seguro=sure)
@@ -256,6 +316,9 @@ def round_payload(ronda: Ronda) -> dict:
         "question": {"id": ronda.pregunta_id, "text": ronda.texto},
         "deadline": ronda.limite.isoformat() if ronda.limite else None,
     }
+    if ronda.limite:
+        # A student with extra time (told in `joined`) counts `extra_time` % of these seconds.
+        payload["seconds"] = round((ronda.limite - ronda.abierta).total_seconds())
     if ronda.anterior_id:
         payload["previous"] = ronda.anterior_id  # a second vote on the same question
     return payload
@@ -286,11 +349,19 @@ def student_state(aula: Aula, alumno_id: int) -> dict:
     }
 
 
+def teacher_round_payload(ronda: Ronda) -> dict:
+    """The round as the teacher sees it: with when it really closes, if some student has extra time."""
+    payload = round_payload(ronda)
+    if ronda.cierre and ronda.cierre != ronda.limite:
+        payload["closes"] = ronda.cierre.isoformat()
+    return payload
+
+
 def teacher_state(aula: Aula) -> dict:
     ronda = open_round(aula)
     return {
         "type": "state",
-        "round": round_payload(ronda) if ronda else None,
+        "round": teacher_round_payload(ronda) if ronda else None,
         "answered": None,
         "classroom": {"name": aula.nombre, "code": aula.codigo},
         "tally": tally(aula, ronda),

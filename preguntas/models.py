@@ -125,6 +125,15 @@ class AulaQuerySet(models.QuerySet):
         return self.filter(archivada=False)
 
 
+class Clasificacion(models.TextChoices):
+    """Who sees the leaderboard (scores.py)."""
+
+    NINGUNA = "no", _("Nadie: sin clasificación")
+    PROPIA = "propia", _("Cada alumno solo su puesto")
+    TOP5 = "top5", _("Los 5 primeros, tras cada pregunta")
+    FINAL = "final", _("Solo al final del cuestionario")
+
+
 class Aula(models.Model):
     nombre = models.CharField(_("nombre"), max_length=80)
     propietario = models.ForeignKey(
@@ -132,6 +141,14 @@ class Aula(models.Model):
     )
     codigo = models.CharField(_("código"), max_length=12, unique=True, default=new_join_code)
     archivada = models.BooleanField(_("archivada"), default=False)
+    puntos_velocidad = models.BooleanField(
+        _("puntos por rapidez"),
+        default=False,
+        help_text=_("Los aciertos rápidos suman más puntos. Sin marcar, la nota es el número de aciertos."),
+    )
+    clasificacion = models.CharField(
+        _("clasificación"), max_length=8, choices=Clasificacion.choices, default=Clasificacion.NINGUNA
+    )
     creada = models.DateTimeField(_("creada"), auto_now_add=True)
 
     objects = AulaQuerySet.as_manager()
@@ -157,6 +174,10 @@ class Aula(models.Model):
     def ronda_abierta(self):
         return self.rondas.filter(cerrada__isnull=True).select_related("pregunta").first()
 
+    def tiene_lista(self) -> bool:
+        """With a roster, students pick their name from it instead of typing any name."""
+        return self.alumnos.filter(en_lista=True).exists()
+
 
 class AlumnoQuerySet(models.QuerySet):
     def con_presencia(self):
@@ -166,12 +187,32 @@ class AlumnoQuerySet(models.QuerySet):
         return self.filter(Exists(Conexion.objects.vivas().filter(alumno=OuterRef("pk"))))
 
 
+class TiempoExtra(models.IntegerChoices):
+    """Extra time on timed questions, in percent of the time given to the class."""
+
+    NO = 100, _("No")
+    MEDIO = 150, _("1,5 ×")
+    DOBLE = 200, _("2 ×")
+
+
 class Alumno(models.Model):
-    """A student who joined a classroom; the token lets them rejoin as the same person."""
+    """A student of a classroom: one who joined with a name, or a seat of its roster.
+
+    The token lets the device that holds the seat rejoin as the same person. A roster seat
+    is free (``reclamado`` empty) until a device picks it, and stays held by that device,
+    across reloads and sessions, until the teacher frees it.
+    """
 
     aula = models.ForeignKey(Aula, verbose_name=_("aula"), on_delete=models.CASCADE, related_name="alumnos")
     nombre = models.CharField(_("nombre"), max_length=60)
+    numero = models.CharField(_("nº de alumno"), max_length=30, blank=True, help_text=_("Opcional: el del centro."))
+    en_lista = models.BooleanField(_("en la lista"), default=False)
+    tiempo_extra = models.PositiveSmallIntegerField(
+        _("tiempo extra"), choices=TiempoExtra.choices, default=TiempoExtra.NO,
+        help_text=_("En las preguntas con tiempo; los demás alumnos no lo ven."),
+    )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    reclamado = models.DateTimeField(_("en un dispositivo desde"), null=True, blank=True, default=timezone.now)
     creado = models.DateTimeField(_("se unió"), auto_now_add=True)
 
     objects = AlumnoQuerySet.as_manager()
@@ -225,6 +266,10 @@ class Ronda(models.Model):
     correcta = models.BooleanField(_("respuesta correcta"))
     abierta = models.DateTimeField(_("abierta"), default=timezone.now)
     limite = models.DateTimeField(_("límite"), null=True, blank=True)
+    cierre = models.DateTimeField(
+        _("cierre"), null=True, blank=True,
+        help_text=_("Con tiempo extra para algún alumno, cuándo se cierra; si no, el límite."),
+    )
     cerrada = models.DateTimeField(_("cerrada"), null=True, blank=True)
     cuestionario = models.ForeignKey(
         "Cuestionario",
@@ -263,7 +308,19 @@ class Ronda(models.Model):
         return self.cerrada is None
 
     def vencida(self, now=None) -> bool:
-        return self.limite is not None and (now or timezone.now()) >= self.limite
+        """Past the deadline of every student: the round is over."""
+        fin = self.cierre or self.limite
+        return fin is not None and (now or timezone.now()) >= fin
+
+    def limite_para(self, tiempo_extra: int):
+        """The deadline of a student with this much time (percent), or None if untimed."""
+        if self.limite is None:
+            return None
+        return self.abierta + (self.limite - self.abierta) * tiempo_extra / 100
+
+    def vencida_para(self, tiempo_extra: int, now=None) -> bool:
+        limite = self.limite_para(tiempo_extra)
+        return self.vencida(now) or (limite is not None and (now or timezone.now()) >= limite)
 
     def recuento(self) -> dict:
         counts = self.respuestas.aggregate(

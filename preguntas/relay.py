@@ -80,9 +80,28 @@ class Relay:
                 except Exception:  # one closed socket must not starve the others
                     log.debug("Could not deliver to a closing socket", exc_info=True)
             return
+        if event.get("type") == "frames.personal":
+            await self._deliver_personal(event)
+            return
         handler = TEACHER_EVENTS.get(event.get("type"))
         for consumer in list(self.teachers) if handler else ():
             await getattr(consumer, handler)(event)
+
+
+    async def _deliver_personal(self, event: dict) -> None:
+        """Each joined student here gets their own frame, if the event has one; teachers theirs."""
+        texts, teacher_text = event.get("students", {}), event.get("teachers")
+        for consumer in list(self.members):
+            if consumer in self.teachers:
+                text = teacher_text
+            else:
+                text = texts.get(str(consumer.alumno["id"])) if consumer.alumno else None
+            if text is None:
+                continue
+            try:
+                await consumer.base_send({"type": "websocket.send", "text": text})
+            except Exception:
+                log.debug("Could not deliver to a closing socket", exc_info=True)
 
 
 class RecentIds:
