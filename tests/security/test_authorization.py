@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from preguntas import urls as preguntas_urls
-from preguntas.models import Respuesta, Ronda
+from preguntas.models import Clasificacion, Respuesta, Ronda
 from tests.factories import AlumnoFactory, AulaFactory, PreguntaFactory, RespuestaFactory, RondaFactory, TeacherFactory
 from tests.security.protocol import has_key
 from tests.sockets import open_socket, receive, receive_type, send, student, teacher
@@ -219,26 +219,26 @@ def test_the_admin_never_shows_a_students_token(client, world, staff):
 # Socket actions -----------------------------------------------------------------------
 
 SOCKET_ROLES = ["anonymous", "student", "owner", "other_teacher", "staff"]
+TEACHER_ONLY = {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
+                "leaderboard": "forbidden"}
 EXPECTED = {
     # role: {action: the frame type it gets, or the error code}
-    "anonymous": {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
-                  "join": "joined", "answer": "not_joined"},
-    "student": {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
-                "join": "already_joined", "answer": "answered"},
+    "anonymous": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats"},
+    "student": {**TEACHER_ONLY, "join": "already_joined", "answer": "answered", "seats": "seats"},
     "owner": {"push": "question", "close": "closed", "split": "split", "revote": "question",
-              "join": "forbidden", "answer": "forbidden"},
-    "other_teacher": {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
-                      "join": "joined", "answer": "not_joined"},
-    "staff": {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
-              "join": "joined", "answer": "not_joined"},
+              "leaderboard": "leaderboard", "join": "forbidden", "answer": "forbidden", "seats": "forbidden"},
+    "other_teacher": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats"},
+    "staff": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats"},
 }
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("action", ["push", "close", "split", "revote", "join", "answer"])
+@pytest.mark.parametrize("action", ["push", "close", "split", "revote", "leaderboard", "join", "answer", "seats"])
 @pytest.mark.parametrize("role", SOCKET_ROLES)
 async def test_every_socket_action_for_every_role(role, action, aula, alice, bob, staff, pregunta):
     other = await database_sync_to_async(PreguntaFactory)(propietario=alice, respuesta=False)
+    aula.clasificacion = Clasificacion.TOP5
+    await database_sync_to_async(aula.save)()
     owner_socket, _ = await teacher(aula.codigo, alice)
     await send(owner_socket, {"type": "push", "question": pregunta.pk})
     question = await receive_type(owner_socket, "question")
@@ -254,6 +254,8 @@ async def test_every_socket_action_for_every_role(role, action, aula, alice, bob
         "close": {"type": "close", "round": question["round"]},
         "split": {"type": "split", "round": question["round"]},
         "revote": {"type": "revote", "round": question["round"]},
+        "leaderboard": {"type": "leaderboard"},
+        "seats": {"type": "seats"},
         "join": {"type": "join", "name": "Intrusa"},
         "answer": {"type": "answer", "round": question["round"], "value": True},
     }
@@ -262,7 +264,7 @@ async def test_every_socket_action_for_every_role(role, action, aula, alice, bob
     frame = await receive(socket)
     while frame["type"] not in ("error", expected):  # e.g. the `closed` of the round a push replaces
         frame = await receive(socket)
-    if expected in ("question", "closed", "split", "joined", "answered"):
+    if expected in ("question", "closed", "split", "leaderboard", "seats", "joined", "answered"):
         assert frame["type"] == expected, frame
     else:
         assert (frame["type"], frame.get("code")) == ("error", expected), frame

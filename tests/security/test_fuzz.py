@@ -43,8 +43,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TIMEOUT = 5
 ORIGIN = b"http://localhost"
-TYPES = {"join", "answer", "push", "close", "split", "revote", "ping"}
-STUDENT_DIRECT = {"error", "pong", "joined", "answered"}
+TYPES = {"join", "answer", "push", "close", "split", "revote", "ping", "seats", "leaderboard"}
+STUDENT_DIRECT = {"error", "pong", "joined", "answered", "seats"}
 # The fuzz keeps every round open for its whole run: a valid "seconds" below this is raised
 # to it (deadlines that expire are covered in tests/test_consumer.py).
 MIN_FUZZ_SECONDS = 60
@@ -86,7 +86,7 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(texts, children, max_size=3),
     max_leaves=12,
 )
-field_names = st.sampled_from(["type", "name", "token", "round", "value", "sure", "question", "seconds"]) | st.text(
+field_names = st.sampled_from(["type", "name", "token", "seat", "round", "value", "sure", "question", "seconds"]) | st.text(
     chars, max_size=8
 )
 
@@ -141,6 +141,8 @@ structured = st.one_of(
     st.fixed_dictionaries({"type": st.just("ping")}),
     st.fixed_dictionaries({"type": st.just("join"), "name": names}),
     st.fixed_dictionaries({"type": st.just("join"), "token": tokens}),
+    st.fixed_dictionaries({"type": st.just("join"), "seat": rounds}),
+    st.fixed_dictionaries({"type": st.sampled_from(["seats", "leaderboard"])}),
     st.fixed_dictionaries({"type": st.just("answer"), "round": rounds, "value": values}, optional={"sure": values}),
     st.fixed_dictionaries({"type": st.just("push"), "question": questions}, optional={"seconds": seconds}),
     st.fixed_dictionaries({"type": st.just("close"), "round": rounds}),
@@ -183,6 +185,7 @@ plausible_teacher = st.one_of(
 plausible_student = st.one_of(
     frame("join", name=names),
     frame("join", token=st.sampled_from([TOKEN_A, TOKEN_PEER])),
+    frame("seats"),
     frame("answer", round=st.just(OPEN_A), value=st.booleans()),
     frame("answer", round=st.just(OPEN_A), value=st.booleans()),
 )
@@ -346,12 +349,16 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
         return Expected({"unknown_type"})
     if kind == "ping":
         return Expected(success="pong")
-    if kind in ("push", "close", "split", "revote") and not peer.is_teacher:
+    if kind in ("push", "close", "split", "revote", "leaderboard") and not peer.is_teacher:
         return Expected({"forbidden"})
+    if kind == "leaderboard":
+        return Expected({"invalid"})  # classroom A keeps the default: no leaderboard
     if kind in ("split", "revote"):  # the generator never builds these for the teacher (test_consumer does)
         return Expected({"invalid", "not_found", "round_closed"}, success="split")
-    if kind in ("join", "answer") and peer.is_teacher:
+    if kind in ("join", "answer", "seats") and peer.is_teacher:
         return Expected({"forbidden"})
+    if kind == "seats":
+        return Expected(success="seats")
     known_rounds = model.closed_rounds | ({model.open_round} if model.open_round else set())
 
     if kind == "join":
@@ -363,6 +370,8 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
                 return Expected({"invalid"})
             if token in model.tokens:
                 return Expected(success="joined", alumno=model.tokens[token])
+            return Expected({"not_found", "invalid"})
+        if "seat" in frame:  # classroom A has no roster: no seat is one of its own
             return Expected({"not_found", "invalid"})
         name = frame.get("name")
         if not isinstance(name, str):
@@ -528,6 +537,8 @@ async def check_response(peer: Peer, raw, expected: Expected, model: Model, worl
             model.tokens[response["token"]] = response["student"]["id"]
         assert model.tokens.get(response["token"]) == response["student"]["id"]
         peer.alumno = response["student"]["id"]
+    elif response["type"] == "seats":
+        assert response == {"type": "seats", "seats": []}, (sent, response)
     elif response["type"] == "answered":
         ack = {"type": "answered", "round": frame["round"], "value": frame["value"]}
         if frame.get("sure") is not None:
