@@ -10,8 +10,6 @@ NFC, casefold, runs of white space collapsed to one space, trailing periods drop
 Accents count ("Perú" and "Peru" are different questions).
 """
 
-import csv
-import io
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -19,10 +17,10 @@ from django.db import transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from preguntas.csv_files import MAX_BYTES, FileError, clean_cell, read_table
 from preguntas.models import Pregunta
 from preguntas.results import _text_cell
 
-MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
 COLUMNS = ("texto", "respuesta", "tema")
 REQUIRED_COLUMNS = ("texto", "respuesta")
@@ -35,8 +33,6 @@ ANSWERS = {
 }
 # Written by the export and the template; both read back as the same answer.
 ANSWER_WORDS = {True: "verdadero", False: "falso"}
-# What _text_cell puts an apostrophe in front of.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def normalise_text(text: str) -> str:
@@ -74,46 +70,18 @@ def parse_csv(data: bytes, bank_texts=(), bank_topics=()) -> ImportResult:
     ``bank_texts`` are the statements already in the bank (for duplicates), ``bank_topics``
     its topics (a topic spelled with other capitals is written the bank's way).
     """
-    if len(data) > MAX_BYTES:
-        return ImportResult(error=_("El archivo ocupa más de %(max)s KiB.") % {"max": MAX_BYTES // 1024})
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        message = _("El archivo no está en UTF-8 (línea %(line)s). En Excel, usa «Guardar como» → «CSV UTF-8».")
-        return ImportResult(error=message % {"line": line})
-    if "\x00" in text:
-        return ImportResult(error=_("El archivo no parece un CSV de texto."))
-    if not text.strip():
-        return ImportResult(error=_("El archivo está vacío."))
-
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [unicodedata.normalize("NFC", name).strip().casefold() for name in next(reader)]
-        if not _header_ok(header):
-            return ImportResult(
-                error=_("La primera línea debe ser la cabecera «%(columns)s» (tema es opcional); es «%(found)s».")
-                % {"columns": delimiter.join(COLUMNS), "found": Truncator(first_line.strip()).chars(80)}
-            )
-        rows = []
-        line = reader.line_num + 1
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                if len(rows) == MAX_ROWS:
-                    return ImportResult(
-                        error=_("El archivo tiene más de %(max)s preguntas: divídelo en varios.") % {"max": MAX_ROWS}
-                    )
-                rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error:  # in practice, a cell past csv.field_size_limit(): a quote left open
+        table = read_table(data)
+    except FileError as error:
+        return ImportResult(error=str(error))
+    if not _header_ok(table.header):
         return ImportResult(
-            error=_("No se puede leer el CSV cerca de la línea %(line)s: ¿unas comillas sin cerrar?")
-            % {"line": reader.line_num}
+            error=_("La primera línea debe ser la cabecera «%(columns)s» (tema es opcional); es «%(found)s».")
+            % {"columns": table.delimiter.join(COLUMNS), "found": table.header_shown()}
         )
-
-    return _check_rows(rows, header, bank_texts, bank_topics)
+    if len(table.rows) > MAX_ROWS:
+        return ImportResult(error=_("El archivo tiene más de %(max)s preguntas: divídelo en varios.") % {"max": MAX_ROWS})
+    return _check_rows(table.rows, table.header, bank_texts, bank_topics)
 
 
 def _header_ok(header: list[str]) -> bool:
@@ -131,7 +99,7 @@ def _check_rows(rows, header, bank_texts, bank_topics) -> ImportResult:
     in_file: dict[str, int] = {}
     topics = {t.casefold(): t for t in bank_topics}
     for line, cells in rows:
-        values = dict(zip(header, (_clean_cell(cell) for cell in cells)))
+        values = dict(zip(header, (clean_cell(cell) for cell in cells)))
         texto, answer, tema = values.get("texto", ""), values.get("respuesta", ""), values.get("tema", "")
         reasons = []
         if len(cells) > len(header):
@@ -166,14 +134,6 @@ def _check_rows(rows, header, bank_texts, bank_topics) -> ImportResult:
         tema = topics.setdefault(tema.casefold(), tema)
         result.questions.append(NewQuestion(line, texto, ANSWERS[answer.casefold()], tema))
     return result
-
-
-def _clean_cell(cell: str) -> str:
-    """Trim a cell and undo the apostrophe the export puts in front of a would-be formula."""
-    cell = unicodedata.normalize("NFC", cell)
-    if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS:
-        cell = cell[1:]
-    return cell.strip()
 
 
 def import_questions(user, data: bytes) -> ImportResult:

@@ -11,6 +11,15 @@ class AulaForm(forms.ModelForm):
         fields = ["nombre"]
 
 
+class AulaAjustesForm(forms.ModelForm):
+    """Name, and how the classroom scores and who sees the leaderboard (scores.py)."""
+
+    class Meta:
+        model = Aula
+        fields = ["nombre", "puntos_velocidad", "clasificacion"]
+        widgets = {"clasificacion": forms.RadioSelect}
+
+
 class CuestionarioForm(forms.ModelForm):
     class Meta:
         model = Cuestionario

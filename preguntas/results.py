@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from preguntas import scores
 from preguntas.models import Aula, Respuesta, Ronda
 
 
@@ -62,6 +63,8 @@ class RoundSummary:
 class StudentRow:
     name: str
     cells: list = field(default_factory=list)  # per round: True (right), False (wrong), None (no answer)
+    numero: str = ""  # the student id from the roster, if any
+    points: int | None = None  # speed points (scores.py), when the classroom counts them
 
     @property
     def score(self) -> int:
@@ -72,26 +75,39 @@ class StudentRow:
 class Results:
     rounds: list[RoundSummary]
     students: list[StudentRow]
+    with_points: bool = False
 
 
 def classroom_results(aula: Aula) -> Results:
+    """Every round and student; with speed points on, each student's points over every round
+    that counts (a first vote voted again does not), ranked by right answers all the same."""
     rondas = list(aula.rondas.order_by("abierta", "pk"))
     summaries = {r.pk: RoundSummary(r) for r in rondas}
     for summary in summaries.values():
         summary.previous = summaries.get(summary.ronda.anterior_id)
+    voted_again = {r.anterior_id for r in rondas if r.anterior_id}
     answers: dict[int, dict[int, bool]] = {}
-    for alumno_id, ronda_id, valor, seguro in Respuesta.objects.filter(ronda__aula=aula).values_list(
-        "alumno_id", "ronda_id", "valor", "seguro"
+    points: dict[int, int] = {}
+    for alumno_id, ronda_id, valor, seguro, recibida, extra in Respuesta.objects.filter(ronda__aula=aula).values_list(
+        "alumno_id", "ronda_id", "valor", "seguro", "recibida", "alumno__tiempo_extra"
     ):
         summary = summaries[ronda_id]
         summary.count(valor, seguro)
-        answers.setdefault(alumno_id, {})[ronda_id] = valor == summary.ronda.correcta
+        right = valor == summary.ronda.correcta
+        answers.setdefault(alumno_id, {})[ronda_id] = right
+        if right and ronda_id not in voted_again:
+            points[alumno_id] = points.get(alumno_id, 0) + scores.points(summary.ronda, recibida, extra)
     students = [
-        StudentRow(alumno.nombre, [answers.get(alumno.pk, {}).get(r.pk) for r in rondas])
+        StudentRow(
+            alumno.nombre,
+            [answers.get(alumno.pk, {}).get(r.pk) for r in rondas],
+            numero=alumno.numero,
+            points=points.get(alumno.pk, 0) if aula.puntos_velocidad else None,
+        )
         for alumno in aula.alumnos.all()
     ]
     students.sort(key=lambda row: (-row.score, row.name.lower()))
-    return Results(rounds=list(summaries.values()), students=students)
+    return Results(rounds=list(summaries.values()), students=students, with_points=aula.puntos_velocidad)
 
 
 def _text_cell(text: str) -> str:
@@ -101,11 +117,17 @@ def _text_cell(text: str) -> str:
 
 def csv_rows(results: Results):
     """Rows for the CSV export: a header, one line per student, then the per-round totals."""
-    yield ["alumno", "aciertos"] + [_text_cell(f"R{i}: {s.ronda.texto}") for i, s in enumerate(results.rounds, 1)]
+    points = ["puntos"] if results.with_points else []
+    rounds = [_text_cell(f"R{i}: {s.ronda.texto}") for i, s in enumerate(results.rounds, 1)]
+    yield ["alumno", "numero", "aciertos"] + points + rounds
     symbol = {True: "1", False: "0", None: ""}
     for row in results.students:
-        yield [_text_cell(row.name), row.score] + [symbol[cell] for cell in row.cells]
-    yield ["% aciertos", ""] + ["" if s.percent_right is None else s.percent_right for s in results.rounds]
+        yield [_text_cell(row.name), _text_cell(row.numero), row.score] + ([row.points] if points else []) + [
+            symbol[cell] for cell in row.cells
+        ]
+    yield ["% aciertos", "", ""] + [""] * len(points) + [
+        "" if s.percent_right is None else s.percent_right for s in results.rounds
+    ]
 
 
 def gradebook_rows(aula: Aula):
@@ -121,6 +143,6 @@ def gradebook_rows(aula: Aula):
     ):
         key = (alumno_id, quiz_of[ronda_id])
         right[key] = right.get(key, 0) + (valor == correcta)
-    yield ["alumno"] + [_text_cell(q.nombre) for q in quizzes]
+    yield ["alumno", "numero"] + [_text_cell(q.nombre) for q in quizzes]
     for alumno in aula.alumnos.all():
-        yield [_text_cell(alumno.nombre)] + [right.get((alumno.pk, q.pk), 0) for q in quizzes]
+        yield [_text_cell(alumno.nombre), _text_cell(alumno.numero)] + [right.get((alumno.pk, q.pk), 0) for q in quizzes]

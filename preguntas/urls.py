@@ -1,6 +1,6 @@
 from django.urls import path
 
-from preguntas import views, views_banco, views_cuestionarios
+from preguntas import views, views_alumnos, views_banco, views_cuestionarios
 
 app_name = "preguntas"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("aulas/<str:codigo>/resultados/", views.resultados, name="resultados"),
     path("aulas/<str:codigo>/resultados.csv", views.resultados_csv, name="resultados_csv"),
     path("aulas/<str:codigo>/cuaderno.csv", views.cuaderno_csv, name="cuaderno_csv"),
+    path("aulas/<str:codigo>/alumnos/", views_alumnos.alumnos, name="alumnos"),
+    path("aulas/<str:codigo>/alumnos/importar/", views_alumnos.importar_lista, name="importar_lista"),
+    path("aulas/<str:codigo>/alumnos/<int:pk>/tiempo/", views_alumnos.alumno_tiempo, name="alumno_tiempo"),
+    path("aulas/<str:codigo>/alumnos/<int:pk>/liberar/", views_alumnos.alumno_liberar, name="alumno_liberar"),
+    path("aulas/<str:codigo>/alumnos/<int:pk>/quitar/", views_alumnos.alumno_quitar, name="alumno_quitar"),
+    path("aulas/<str:codigo>/lista.csv", views_alumnos.lista_csv, name="lista_csv"),
+    path("lista-plantilla.csv", views_alumnos.lista_plantilla_csv, name="lista_plantilla_csv"),
     path("cuestionarios/", views_cuestionarios.cuestionarios, name="cuestionarios"),
     path("cuestionarios/<int:pk>/", views_cuestionarios.cuestionario, name="cuestionario"),
     path("cuestionarios/<int:pk>/editar/", views_cuestionarios.cuestionario_editar, name="cuestionario_editar"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from preguntas import results as results_module
-from preguntas.forms import AulaForm, PreguntaForm
+from preguntas.forms import AulaAjustesForm, AulaForm, PreguntaForm
 from preguntas.models import Aula, Cuestionario, Pregunta
 
 
@@ -58,7 +58,7 @@ def aulas(request: HttpRequest) -> HttpResponse:
 @login_required
 def aula_editar(request: HttpRequest, codigo: str) -> HttpResponse:
     aula = _own_aula(request, codigo)
-    form = AulaForm(request.POST or None, instance=aula)
+    form = AulaAjustesForm(request.POST or None, instance=aula)
     if request.method == "POST" and form.is_valid():
         form.save()
         return redirect("preguntas:aulas")

@@ -40,11 +40,22 @@ def test_csv_has_a_row_per_student_and_defuses_formulas(aula, two_rounds):
     out = io.StringIO()
     csv.writer(out).writerows(csv_rows(classroom_results(aula)))
     rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows[0] == ["alumno", "aciertos", "R1: Lima es la capital de Perú.", "R2: =HYPERLINK(\"x\")"]
-    assert rows[1] == ["Ana", "2", "1", "1"]
-    assert rows[2] == ["'@Carla", "0", "", ""]
-    assert rows[3] == ["Beto", "0", "0", ""]
-    assert rows[4] == ["% aciertos", "", "50", "100"]
+    assert rows[0] == ["alumno", "numero", "aciertos", "R1: Lima es la capital de Perú.", "R2: =HYPERLINK(\"x\")"]
+    assert rows[1] == ["Ana", "", "2", "1", "1"]
+    assert rows[2] == ["'@Carla", "", "0", "", ""]
+    assert rows[3] == ["Beto", "", "0", "0", ""]
+    assert rows[4] == ["% aciertos", "", "", "50", "100"]
+
+
+def test_with_speed_points_the_csv_adds_them_and_the_student_id(aula, two_rounds):
+    aula.puntos_velocidad = True
+    aula.save()
+    aula.alumnos.filter(nombre="Ana").update(numero="S-01")
+    rows = list(csv_rows(classroom_results(aula)))
+    assert rows[0][:4] == ["alumno", "numero", "aciertos", "puntos"]
+    ana = rows[1]
+    assert ana[:3] == ["Ana", "S-01", 2] and 1000 <= ana[3] <= 2000  # two right answers, 500 to 1000 each
+    assert rows[-1][:4] == ["% aciertos", "", "", ""]
 
 
 def test_confidence_splits_right_and_wrong_answers_and_chance_is_flagged(aula):

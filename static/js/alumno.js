@@ -3,12 +3,13 @@
 (function () {
   "use strict";
   const $ = (id) => document.getElementById(id);
-  const STATES = ["unirse", "esperando", "pregunta", "resultado"];
+  const STATES = ["unirse", "elegir", "esperando", "pregunta", "resultado"];
   const RESULT_SECONDS = 8;
 
   let socket = null;
   let code = "";
-  let pendingName = null;   // name to join with once the socket opens
+  let pendingName = null;   // name to join with once the socket opens ("" to pick from the roster)
+  let extraTime = 100;      // percent of a timed question's seconds this student has
   let round = null;         // the open round: {round, question, deadline}
   let myAnswer = null;      // this student's answer to the open round, or null
   let joined = false;       // joined on the current connection
@@ -27,6 +28,7 @@
 
   function show(state) {
     for (const s of STATES) $("estado-" + s).hidden = s !== state;
+    if (state !== "resultado" && state !== "esperando") $("marcador").hidden = true;
   }
 
   function answerWord(value) {
@@ -50,7 +52,7 @@
         joined = false;
         const token = localStorage.getItem(tokenKey(code));
         if (token) socket.send({type: "join", token: token});
-        else if (pendingName) socket.send({type: "join", name: pendingName});
+        else if (pendingName !== null) socket.send({type: "seats"});
       },
       onStatus(status) {
         if (status !== "open") joined = false;
@@ -70,8 +72,23 @@
     switch (frame.type) {
       case "joined":
         joined = true;
+        extraTime = frame.extra_time || 100;
         localStorage.setItem(tokenKey(code), frame.token);
         $("alumno-nombre").textContent = frame.student.name;
+        if (!$("estado-elegir").hidden) show("esperando");
+        break;
+      case "seats":
+        if (!joined) chooseSeat(frame.seats);
+        break;
+      case "rank":
+        $("mi-puesto").textContent = Clasificacion.rankText(frame);
+        $("mi-puesto").hidden = false;
+        showScoreboard();
+        break;
+      case "leaderboard":
+        Clasificacion.renderTop($("top-lista"), frame);
+        $("top").hidden = false;
+        showScoreboard();
         break;
       case "state":
         $("reconectando").hidden = true;
@@ -108,11 +125,16 @@
   }
 
   function handleError(frame) {
-    if (frame.code === "not_found" && !joined) {
-      // Our saved token is not valid in this classroom: join again with a name.
+    if (frame.code === "not_found" && !joined && localStorage.getItem(tokenKey(code))) {
+      // Our saved token is not valid in this classroom (or the teacher freed our seat): join again.
       localStorage.removeItem(tokenKey(code));
-      if (pendingName) socket.send({type: "join", name: pendingName});
-      else { socket.stop(); joinError(frame.detail); }
+      if (pendingName === null) pendingName = "";
+      socket.send({type: "seats"});
+    } else if (frame.code === "seat_taken" || frame.code === "not_on_roster" || (frame.code === "not_found" && !joined)) {
+      pendingName = "";  // pick from the roster instead
+      $("error-elegir").textContent = frame.detail;
+      $("error-elegir").hidden = false;
+      socket.send({type: "seats"});
     } else if (frame.code === "invalid" || frame.code === "full") {
       socket.stop();
       joinError(frame.detail);
@@ -121,6 +143,50 @@
       renderAnswer();
       $("estado-envio").textContent = frame.detail;
     }
+  }
+
+  /* Before joining: with no roster, join with the typed name; with one, take the seat of that
+   * name (the server matches it) or show the roster to pick from. */
+  function chooseSeat(seats) {
+    if (!seats.length) {
+      if (pendingName) socket.send({type: "join", name: pendingName});
+      else { socket.stop(); joinError(gettext("Escribe el código del aula y tu nombre.")); }
+      return;
+    }
+    if (pendingName) {
+      socket.send({type: "join", name: pendingName});
+      pendingName = "";
+      return;
+    }
+    const box = $("puestos");
+    box.replaceChildren();
+    for (const seat of seats) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-outline-primary btn-lg btn-tap text-start";
+      button.setAttribute("role", "listitem");
+      button.textContent = seat.name;
+      if (seat.taken) {
+        button.disabled = true;
+        const note = document.createElement("small");
+        note.className = "ms-2 text-secondary";
+        note.textContent = gettext("(en uso)");
+        button.appendChild(note);
+      }
+      button.addEventListener("click", () => {
+        $("error-elegir").hidden = true;
+        socket.send({type: "join", seat: seat.id});
+      });
+      box.appendChild(button);
+    }
+    $("reconectando").hidden = true;
+    show("elegir");
+    const first = box.querySelector("button:not(:disabled)");
+    if (first) first.focus();
+  }
+
+  function showScoreboard() {
+    if (!$("estado-resultado").hidden || !$("estado-esperando").hidden) $("marcador").hidden = false;
   }
 
   /* After a (re)join: send the answer given while offline if its round is still open. */
@@ -149,8 +215,10 @@
     round = payload;
     $("pregunta-texto").textContent = payload.question.text;
     renderAnswer();
-    startCountdown(payload.deadline);
+    startCountdown(ownDeadline(payload));
     show("pregunta");
+    $("mi-puesto").hidden = true;
+    $("top").hidden = true;
   }
 
   function renderAnswer() {
@@ -172,16 +240,26 @@
     $("estado-envio").textContent = status;
   }
 
-  function startCountdown(deadline) {
+  /* The deadline of this student: with extra time, a share more of the question's seconds. */
+  function ownDeadline(payload) {
+    if (!payload.deadline) return null;
+    return Date.parse(payload.deadline) + (payload.seconds || 0) * 1000 * (extraTime - 100) / 100;
+  }
+
+  function startCountdown(end) {
     clearInterval(countdown);
     const el = $("cuenta-atras");
-    el.hidden = !deadline;
-    if (!deadline) return;
-    const end = Date.parse(deadline);
+    el.hidden = !end;
+    if (!end) return;
     const tick = () => {
       const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
-      el.textContent = interpolate(gettext("Quedan %s s"), [left]);
-      if (left === 0) clearInterval(countdown);
+      el.textContent = left ? interpolate(gettext("Quedan %s s"), [left]) : gettext("Se acabó el tiempo");
+      if (left === 0) {
+        clearInterval(countdown);
+        if (myAnswer === null && !(queued && round && queued.round === round.round)) {
+          for (const button of document.querySelectorAll(".btn-respuesta")) button.disabled = true;
+        }
+      }
     };
     tick();
     countdown = setInterval(tick, 250);
@@ -226,13 +304,20 @@
     const newCode = $("codigo").value.trim().toUpperCase();
     const name = $("nombre").value.trim();
     $("error-unirse").hidden = true;
-    if (!newCode || !name) {
+    $("error-elegir").hidden = true;
+    if (!newCode) {
       joinError(gettext("Escribe el código del aula y tu nombre."));
       return;
     }
     pendingName = name;
     show("esperando");
     connect(newCode);
+  });
+
+  $("btn-volver").addEventListener("click", () => {
+    if (socket) socket.stop();
+    show("unirse");
+    $("nombre").focus();
   });
 
   // After a reload, come back as the same student without asking again.

@@ -18,7 +18,7 @@
       el.dataset.status = status;
       $("conexion-texto").textContent = status === "open" ? gettext("conectado") :
         status === "reconnecting" ? gettext("reconectando…") : gettext("conectando…");
-      for (const b of document.querySelectorAll(".btn-enviar, #btn-cerrar, #btn-siguiente, #btn-reparto, #btn-revotar")) {
+      for (const b of document.querySelectorAll(".btn-enviar, #btn-cerrar, #btn-siguiente, #btn-reparto, #btn-revotar, #btn-clasificacion")) {
         b.disabled = status !== "open";
       }
     },
@@ -34,6 +34,7 @@
         renderTally(frame.tally);
         break;
       case "question":
+        setHidden("clasificacion", true);
         for (const s of students.values()) s.answer = null;
         startRound(frame);
         renderTally({true: 0, false: 0, answered: 0, connected: Number($("conectados").textContent)});
@@ -58,6 +59,18 @@
         if (round && frame.round === round.round) reveal(frame);
         addToHistory(frame);
         break;
+      case "extra_time":
+        if (round && frame.round === round.round) {
+          round.closes = frame.closes;
+          startCountdown();
+        }
+        break;
+      case "leaderboard":
+        Clasificacion.renderTop($("clasificacion-lista"), frame);
+        $("clasificacion-total").textContent = interpolate(
+          ngettext("(%s alumno)", "(%s alumnos)", frame.of), [frame.of]);
+        setHidden("clasificacion", false);
+        break;
       case "error":
         showError(frame.detail);
         break;
@@ -71,7 +84,8 @@
   }
 
   function startRound(payload) {
-    round = {round: payload.round, question: payload.question, deadline: payload.deadline, closed: false};
+    round = {round: payload.round, question: payload.question, deadline: payload.deadline,
+             closes: payload.closes, closed: false};
     $("sin-ronda").hidden = true;
     $("ronda").hidden = false;
     $("ronda-texto").textContent = payload.question.text;
@@ -84,7 +98,7 @@
     setHidden("btn-siguiente", true);
     for (const v of ["true", "false"]) $("etiqueta-" + v).classList.remove("correcta");
     markSent(payload.question.id);
-    startCountdown(payload.deadline);
+    startCountdown();
   }
 
   function clearRound() {
@@ -128,6 +142,7 @@
   function reveal(frame) {
     clearInterval(countdown);
     $("ronda-cuenta").hidden = true;
+    setHidden("tiempo-extra", true);
     round.closed = true;
     round.correct = frame.correct;
     renderTally({round: frame.round, true: frame.true, false: frame.false, answered: frame.true + frame.false,
@@ -170,14 +185,23 @@
     $("historial").prepend(item);
   }
 
-  function startCountdown(deadline) {
+  /* The class's countdown; on the panel (not the projector), the extra time some students have. */
+  function startCountdown() {
     clearInterval(countdown);
     const el = $("ronda-cuenta");
-    el.hidden = !deadline;
-    if (!deadline) return;
-    const end = Date.parse(deadline);
+    el.hidden = !round.deadline;
+    setHidden("tiempo-extra", true);
+    if (!round.deadline) return;
+    const end = Date.parse(round.deadline);
+    const extraEnd = round.closes ? Date.parse(round.closes) : end;
+    const secondsLeft = (until) => Math.max(0, Math.ceil((until - Date.now()) / 1000));
     const tick = () => {
-      el.textContent = interpolate(gettext("Quedan %s s"), [Math.max(0, Math.ceil((end - Date.now()) / 1000))]);
+      el.textContent = interpolate(gettext("Quedan %s s"), [secondsLeft(end)]);
+      const extra = $("tiempo-extra");
+      if (extra && extraEnd > end && Date.now() >= end) {
+        extra.textContent = interpolate(gettext("Tiempo extra para algunos alumnos: %s s"), [secondsLeft(extraEnd)]);
+        extra.hidden = false;
+      }
     };
     tick();
     countdown = setInterval(tick, 250);
@@ -227,6 +251,9 @@
   $("btn-revotar").addEventListener("click", () => {
     if (round) socket.send({type: "revote", round: round.round});
   });
+  if ($("btn-clasificacion")) {
+    $("btn-clasificacion").addEventListener("click", () => socket.send({type: "leaderboard"}));
+  }
   $("btn-siguiente").addEventListener("click", () => {
     const button = nextQuestionButton();
     if (button) push(Number(button.dataset.question));

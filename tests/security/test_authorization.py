@@ -70,6 +70,7 @@ def pages(world):
     all_teachers = {"anonymous": LOGIN, "alice": 200, "bob": 200, "staff": 200}
     owner_only = {"anonymous": LOGIN, "alice": 200, "bob": 404, "staff": 404}
     post_only = {"anonymous": LOGIN, "alice": 405, "bob": 405, "staff": 405}
+    owner_post = {"anonymous": LOGIN, "alice": 302, "bob": 404, "staff": 404}
     public = {"anonymous": 200, "alice": 200, "bob": 200, "staff": 200}
     admin_only = {"anonymous": ADMIN_LOGIN, "alice": ADMIN_LOGIN, "bob": ADMIN_LOGIN, "staff": 200}
     quiz = world.get("cuestionario")
@@ -86,6 +87,16 @@ def pages(world):
         ("preguntas:resultados", [code], "get", owner_only),
         ("preguntas:resultados_csv", [code], "get", owner_only),
         ("preguntas:cuaderno_csv", [code], "get", owner_only),
+        ("preguntas:alumnos", [code], "get", owner_only),
+        ("preguntas:importar_lista", [code], "get", post_only),
+        ("preguntas:importar_lista", [code], "post", {"anonymous": LOGIN, "alice": 400, "bob": 404, "staff": 404}),
+        ("preguntas:alumno_tiempo", [code, world["alumnos"][0].pk], "get", post_only),
+        ("preguntas:alumno_tiempo", [code, world["alumnos"][0].pk], "post", owner_post),
+        ("preguntas:alumno_liberar", [code, world["alumnos"][0].pk], "get", post_only),
+        ("preguntas:alumno_liberar", [code, world["alumnos"][0].pk], "post", owner_post),
+        ("preguntas:alumno_quitar", [code, world["alumnos"][0].pk], "get", post_only),
+        ("preguntas:lista_csv", [code], "get", owner_only),
+        ("preguntas:lista_plantilla_csv", [], "get", all_teachers),
         ("preguntas:preguntas", [], "get", all_teachers),
         ("preguntas:pregunta_nueva", [], "get", all_teachers),
         ("preguntas:pregunta_editar", [world["pregunta"].pk], "get", owner_only),

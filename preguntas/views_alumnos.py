@@ -1,0 +1,127 @@
+"""A classroom's students: the roster (add, import from CSV), seats held by devices, extra time."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from preguntas import lista, live
+from preguntas.csv_files import MAX_BYTES
+from preguntas.models import Alumno, TiempoExtra
+from preguntas.views import _own_aula, csv_response
+
+
+class NuevoAlumnoForm(forms.Form):
+    nombre = forms.CharField(label=gettext_lazy("Nombre"), max_length=settings.QRT_MAX_NAME_LENGTH)
+    numero = forms.CharField(label=gettext_lazy("Nº de alumno (opcional)"), max_length=lista.NUMBER_MAX_LENGTH, required=False)
+
+
+class ListaCsvForm(forms.Form):
+    archivo = forms.FileField(label=gettext_lazy("Archivo CSV"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+
+
+class TiempoExtraForm(forms.Form):
+    tiempo_extra = forms.TypedChoiceField(choices=TiempoExtra.choices, coerce=int)
+
+
+@login_required
+def alumnos(request: HttpRequest, codigo: str) -> HttpResponse:
+    aula = _own_aula(request, codigo)
+    form = NuevoAlumnoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lista.add(aula, form.cleaned_data["nombre"], form.cleaned_data["numero"].strip())
+        except ValueError as reason:
+            form.add_error("nombre", str(reason))
+        else:
+            return redirect("preguntas:alumnos", codigo=aula.codigo)
+    return _page(request, aula, form=form)
+
+
+def _page(request, aula, form=None, import_form=None, imported=None, status=200):
+    students = aula.alumnos.con_presencia().annotate(respuestas_n=Count("respuestas"))
+    context = {
+        "aula": aula,
+        "alumnos": students,
+        "con_lista": any(a.en_lista for a in students),
+        "form": form or NuevoAlumnoForm(),
+        "import_form": import_form or ListaCsvForm(),
+        "imported": imported,
+        "tiempos": TiempoExtra.choices,
+        "max_rows": lista.MAX_ROWS,
+    }
+    return render(request, "preguntas/alumnos.html", context, status=status)
+
+
+@login_required
+@require_POST
+def importar_lista(request: HttpRequest, codigo: str) -> HttpResponse:
+    aula = _own_aula(request, codigo)
+    form = ListaCsvForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, aula, import_form=form, status=400)
+    result = lista.import_csv(aula, form.cleaned_data["archivo"].read(MAX_BYTES + 1))
+    if result.error:
+        form.add_error("archivo", result.error)
+        return _page(request, aula, import_form=form, status=400)
+    return _page(request, aula, imported=result)
+
+
+def _own_alumno(request, codigo: str, pk: int) -> Alumno:
+    return get_object_or_404(Alumno, pk=pk, aula=_own_aula(request, codigo))
+
+
+@login_required
+@require_POST
+def alumno_tiempo(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
+    alumno = _own_alumno(request, codigo, pk)
+    form = TiempoExtraForm(request.POST)
+    if form.is_valid():
+        alumno.tiempo_extra = form.cleaned_data["tiempo_extra"]
+        alumno.save(update_fields=["tiempo_extra"])
+    return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
+
+
+@login_required
+@require_POST
+def alumno_liberar(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
+    alumno = _own_alumno(request, codigo, pk)
+    live.release(alumno)
+    messages.success(request, _("«%(nombre)s» queda libre: el alumno puede elegirlo en otro dispositivo.") % {"nombre": alumno.nombre})
+    return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
+
+
+@login_required
+@require_POST
+def alumno_quitar(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
+    """Remove a student who never answered; one with answers keeps them, and only leaves the roster."""
+    alumno = _own_alumno(request, codigo, pk)
+    answers = alumno.respuestas.count()
+    if answers:
+        alumno.en_lista = False
+        alumno.save(update_fields=["en_lista"])
+        messages.info(request, ngettext(
+            "«%(nombre)s» sale de la lista; su %(n)s respuesta se conserva en los resultados.",
+            "«%(nombre)s» sale de la lista; sus %(n)s respuestas se conservan en los resultados.",
+            answers,
+        ) % {"nombre": alumno.nombre, "n": answers})
+    else:
+        alumno.delete()
+    return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
+
+
+@login_required
+def lista_csv(request: HttpRequest, codigo: str) -> HttpResponse:
+    aula = _own_aula(request, codigo)
+    return csv_response(f"lista-{aula.codigo}.csv", lista.export_rows(aula))
+
+
+@login_required
+def lista_plantilla_csv(request: HttpRequest) -> HttpResponse:
+    return csv_response("plantilla-lista.csv", lista.template_rows())
