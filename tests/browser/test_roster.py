@@ -11,6 +11,7 @@ from tests.browser.pages import (
     find_all,
     js_errors,
     log_in_with_cookie,
+    screenshot,
     wait_joined,
     wait_text,
     wait_until,
@@ -55,12 +56,14 @@ def test_students_pick_their_name_and_keep_their_seat(live_app, demo, browser, t
     find(teacher, "form[enctype] button[type=submit]").click()
     wait_text(teacher, "#resumen-lista", "3 alumnos añadidos a la lista")
     assert "lista de clase" in content(teacher, "#modo-lista")
+    screenshot(teacher, "alumnos.png")
 
     ana_phone = browser(PHONE)
     open_join_page(ana_phone, live_app.url)  # no name typed: the roster is offered
     wait_visible(ana_phone, "#estado-elegir")
     assert seat_buttons(ana_phone) == {"Ana García": True, "Beto Ruiz": True, "Carla <b>Díaz</b>": True}
     assert not find_all(ana_phone, "#puestos b"), "a name on the roster is text, not markup"
+    screenshot(ana_phone, "elegir-nombre.png")
     pick(ana_phone, "Ana García")
     wait_joined(ana_phone, "Ana García")
 

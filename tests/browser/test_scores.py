@@ -17,6 +17,7 @@ from tests.browser.pages import (
     js_errors,
     log_in_with_cookie,
     open_panel,
+    screenshot,
     wait_answer_sent,
     wait_question,
     wait_text,
@@ -58,6 +59,7 @@ def test_top_five_with_speed_points_after_each_question(live_app, demo, browser)
     wait_until(right, lambda d: content(d, "#mi-puesto").startswith("Vas 1º de 2 · 1 acierto ·"), "no own place")
     wait_until(wrong, lambda d: content(d, "#mi-puesto") == "Vas 2º de 2 · 0 aciertos · 0 puntos", "no own place")
     assert find(wrong, "#top-lista").is_displayed()
+    screenshot(wrong, "clasificacion.png")
     points = int(re.sub(r"\D", "", content(right, "#mi-puesto").split("·")[-1]))
     assert 500 < points <= 1000
 
