@@ -12,7 +12,7 @@ class PreguntaAdmin(admin.ModelAdmin):
 
 class RondaInline(admin.TabularInline):
     model = Ronda
-    fields = ["texto", "correcta", "abierta", "limite", "cerrada"]
+    fields = ["texto", "correcta", "abierta", "limite", "cierre", "cerrada"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -21,15 +21,15 @@ class RondaInline(admin.TabularInline):
 
 class AlumnoInline(admin.TabularInline):
     model = Alumno
-    fields = ["nombre", "creado"]
+    fields = ["nombre", "numero", "en_lista", "tiempo_extra", "reclamado", "creado"]
     readonly_fields = ["creado"]
     extra = 0
 
 
 @admin.register(Aula)
 class AulaAdmin(admin.ModelAdmin):
-    list_display = ["nombre", "codigo", "propietario", "archivada", "creada"]
-    list_filter = ["archivada", "propietario"]
+    list_display = ["nombre", "codigo", "propietario", "clasificacion", "puntos_velocidad", "archivada", "creada"]
+    list_filter = ["archivada", "clasificacion", "puntos_velocidad", "propietario"]
     search_fields = ["nombre", "codigo"]
     inlines = [AlumnoInline, RondaInline]
 
@@ -60,9 +60,9 @@ class RespuestaAdmin(admin.ModelAdmin):
 
 @admin.register(Alumno)
 class AlumnoAdmin(admin.ModelAdmin):
-    list_display = ["nombre", "aula", "creado"]
-    list_filter = ["aula"]
-    search_fields = ["nombre"]
+    list_display = ["nombre", "numero", "aula", "en_lista", "tiempo_extra", "reclamado", "creado"]
+    list_filter = ["en_lista", "tiempo_extra", "aula"]
+    search_fields = ["nombre", "numero"]
     exclude = ["token"]
 
 
