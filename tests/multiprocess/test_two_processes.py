@@ -91,3 +91,26 @@ async def test_an_answer_arriving_while_the_tally_is_computed_is_listed(daphne_p
     _, listed = await collect_tally(teacher, round_id, answered=2, listed_count=2, timeout=5)
     assert listed == {ana.id: True, beto.id: False}
     await asyncio.gather(*(c.close() for c in (teacher, ana, beto)))
+
+
+async def test_each_student_gets_their_own_place_whichever_process_holds_their_socket(
+    daphne_process, aula, alice, pregunta
+):
+    aula.clasificacion = "propia"
+    await database_sync_to_async(aula.save)()
+    a, b = daphne_process("A"), daphne_process("B")
+    teacher = Teacher(a, aula.codigo, cookie=await teacher_cookie(alice), label="alice")
+    await teacher.connect()
+    students = [Student(server, aula.codigo, label=f"{server.name}{i}") for server in (a, b) for i in range(2)]
+    await asyncio.gather(*(s.join(f"Alumno {s.label}") for s in students))
+    round_id = (await teacher.push(pregunta.pk))["round"]
+    right = {s.id: s.label in ("A0", "B0") for s in students}  # one right answer on each process
+    await asyncio.gather(*(s.receive_type("question") for s in students))
+    await asyncio.gather(*(s.answer(round_id, right[s.id]) for s in students))
+    await collect_tally(teacher, round_id, answered=len(students))
+    await teacher.send({"type": "close", "round": round_id})
+    ranks = await asyncio.gather(*(s.receive_type("rank") for s in students))
+    for student, rank in zip(students, ranks):
+        expected = (1, 1) if right[student.id] else (3, 0)
+        assert (rank["rank"], rank["right"], rank["of"]) == (*expected, 4), (student, rank)
+    await asyncio.gather(*(c.close() for c in [teacher, *students]))
