@@ -26,6 +26,7 @@ from preguntas.presence import PROCESS_ID, heartbeat
 from preguntas.relay import relay_for
 
 # Close codes (docs/protocol.md).
+CLOSE_SEAT_FREED = 4401
 CLOSE_NOT_FOUND = 4404
 CLOSE_RATE_LIMITED = 4429
 
@@ -240,6 +241,10 @@ class AulaConsumer(AsyncWebsocketConsumer):
     async def presence_changed(self, event):
         self._roster_dirty = True
         self._schedule_flush()
+
+    async def seat_released(self):
+        """The teacher freed this student's seat, or removed the student: this device is out."""
+        await self.close(code=CLOSE_SEAT_FREED)
 
     # Helpers ------------------------------------------------------------
 

@@ -83,6 +83,11 @@ class Relay:
         if event.get("type") == "frames.personal":
             await self._deliver_personal(event)
             return
+        if event.get("type") == "students.released":
+            released = set(event["students"])
+            for consumer in [c for c in self.members if c.alumno and c.alumno["id"] in released]:
+                await consumer.seat_released()
+            return
         handler = TEACHER_EVENTS.get(event.get("type"))
         for consumer in list(self.teachers) if handler else ():
             await getattr(consumer, handler)(event)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from preguntas import lista, live
+from preguntas import avisos, lista, live
+from preguntas.consumers import encode
 from preguntas.csv_files import MAX_BYTES
 from preguntas.models import Alumno, TiempoExtra
 from preguntas.views import _own_aula, csv_response
@@ -85,6 +86,7 @@ def alumno_tiempo(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
     if form.is_valid():
         alumno.tiempo_extra = form.cleaned_data["tiempo_extra"]
         alumno.save(update_fields=["tiempo_extra"])
+        avisos.tell_student(alumno.aula, alumno.pk, encode({"type": "time", "extra_time": alumno.tiempo_extra}))
     return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
 
 
@@ -93,6 +95,7 @@ def alumno_tiempo(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
 def alumno_liberar(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
     alumno = _own_alumno(request, codigo, pk)
     live.release(alumno)
+    avisos.students_released(alumno.aula, [alumno.pk])
     messages.success(request, _("«%(nombre)s» queda libre: el alumno puede elegirlo en otro dispositivo.") % {"nombre": alumno.nombre})
     return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
 
@@ -113,6 +116,7 @@ def alumno_quitar(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
         ) % {"nombre": alumno.nombre, "n": answers})
     else:
         alumno.delete()
+        avisos.students_released(alumno.aula, [pk])
     return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
 
 

@@ -5,6 +5,8 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 
+from preguntas import avisos, live
+from preguntas.consumers import encode
 from preguntas.models import Clasificacion
 from tests.factories import AlumnoFactory
 from tests.sockets import open_socket, receive, receive_type, send, student, teacher
@@ -156,4 +158,36 @@ async def test_a_student_with_extra_time_may_answer_after_the_others_time_is_up(
     closed = await receive_type(beto, "closed", timeout=5)  # the server closes it after Ana's time
     assert closed["true"] == 1
     for socket in (ana, beto, teacher_socket):
+        await socket.disconnect()
+
+
+async def test_freeing_a_seat_closes_the_sockets_of_the_device_that_held_it(aula, alice):
+    ana, beto = await make_seats(aula, "Ana", "Beto")
+    sockets = {}
+    for seat in (ana, beto):
+        sockets[seat.pk] = await open_socket(aula.codigo)
+        await send(sockets[seat.pk], {"type": "join", "seat": seat.pk})
+        await receive_type(sockets[seat.pk], "state")
+
+    @database_sync_to_async
+    def free(alumno):
+        live.release(alumno)
+        avisos.students_released(aula, [alumno.pk])
+
+    await free(ana)
+    assert await sockets[ana.pk].receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+    await send(sockets[beto.pk], {"type": "ping"})
+    assert await receive(sockets[beto.pk]) == {"type": "pong"}  # the others stay
+    await sockets[beto.pk].disconnect()
+
+
+async def test_a_student_hears_of_a_change_to_their_extra_time_and_nobody_else_does(aula):
+    ana, ana_joined, _ = await student(aula.codigo, "Ana")
+    beto, _, _ = await student(aula.codigo, "Beto")
+    text = encode({"type": "time", "extra_time": 200})
+    await database_sync_to_async(avisos.tell_student)(aula, ana_joined["student"]["id"], text)
+    assert await receive(ana) == {"type": "time", "extra_time": 200}
+    await send(beto, {"type": "ping"})
+    assert await receive(beto) == {"type": "pong"}
+    for socket in (ana, beto):
         await socket.disconnect()

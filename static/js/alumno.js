@@ -60,7 +60,17 @@
         // Shown while the socket is down; hidden once `state` has brought the page up to date.
         if (status === "reconnecting") $("reconectando").hidden = false;
       },
-      onFatal() {
+      onFatal(closeCode) {
+        if (closeCode === 4401) {
+          // The teacher freed our seat (or removed us): this device joins again from scratch.
+          localStorage.removeItem(tokenKey(code));
+          setQueued(null);
+          pendingName = "";
+          $("error-elegir").textContent = gettext("Tu docente ha liberado tu puesto: vuelve a elegir tu nombre.");
+          $("error-elegir").hidden = false;
+          connect(code);
+          return;
+        }
         localStorage.removeItem("qrt-last-code");
         joinError(gettext("No existe ningún aula con ese código."));
       },
@@ -79,6 +89,9 @@
         break;
       case "seats":
         if (!joined) chooseSeat(frame.seats);
+        break;
+      case "time":
+        extraTime = frame.extra_time;  // counts from the next question
         break;
       case "rank":
         $("mi-puesto").textContent = Clasificacion.rankText(frame);

@@ -2,11 +2,12 @@
  *
  * new LiveSocket(code, {onOpen, onFrame, onStatus, onFatal})
  *   onStatus(status): "connecting" | "open" | "reconnecting"
- *   onFatal(closeCode): the server refused us for good (unknown classroom); no retry.
+ *   onFatal(closeCode): the server refused us for good (unknown classroom, seat freed); no retry.
  */
 (function () {
   "use strict";
-  const FATAL_CODES = new Set([4404]);
+  // 4404: no such classroom; 4401: the teacher freed this student's seat (docs/protocol.md).
+  const FATAL_CODES = new Set([4401, 4404]);
 
   class LiveSocket {
     constructor(code, handlers) {

@@ -91,6 +91,9 @@ def test_students_pick_their_name_and_keep_their_seat(live_app, demo, browser, t
     open_join_page(intruder, live_app.url)
     wait_visible(intruder, "#estado-elegir")
     wait_until(intruder, lambda d: seat_buttons(d).get("Ana García") is True, "Ana's seat never came free")
+    wait_visible(ana_phone, "#estado-elegir")  # at once, without a reload: the old phone is out
+    assert "liberado tu puesto" in content(ana_phone, "#error-elegir")
     ana_phone.refresh()
-    wait_visible(ana_phone, "#estado-elegir")  # its token no longer holds the seat
+    wait_visible(ana_phone, "#estado-unirse")  # and stays out: the token that held the seat is gone
+    assert content(ana_phone, "#alumno-nombre") == ""
     assert js_errors(teacher) == [] and js_errors(ana_phone) == [] and js_errors(beto_phone) == []
