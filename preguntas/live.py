@@ -191,7 +191,8 @@ def push(aula: Aula, user, question_id, seconds=None, quiz_id=None) -> tuple[Ron
             limite=now + timedelta(seconds=seconds) if seconds else None,
         )
         if seconds:
-            most = aula.alumnos.aggregate(most=Max("tiempo_extra"))["most"] or 100
+            # Only the students here now: an absent student's extra time would hold up the class.
+            most = aula.alumnos.conectados().aggregate(most=Max("tiempo_extra"))["most"] or 100
             ronda.cierre = ronda.limite_para(max(most, 100))
         ronda.save()
     return previous, ronda

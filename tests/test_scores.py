@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from preguntas import live, scores
-from preguntas.models import Clasificacion
+from preguntas.models import Clasificacion, Conexion
 from tests.factories import AlumnoFactory, CuestionarioFactory, PreguntaFactory, RespuestaFactory, RondaFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,9 +128,16 @@ def test_speed_points_appear_in_the_frames_only_when_turned_on(aula):
 # Extra time -------------------------------------------------------------
 
 
+def connected(**kwargs):
+    alumno = AlumnoFactory(**kwargs)
+    Conexion.objects.create(alumno=alumno, proceso="test")
+    return alumno
+
+
 def test_a_timed_round_stays_open_for_the_student_with_extra_time_only(aula, alice, pregunta):
-    plain = AlumnoFactory(aula=aula)
-    extra = AlumnoFactory(aula=aula, tiempo_extra=150)
+    plain = connected(aula=aula)
+    extra = connected(aula=aula, tiempo_extra=150)
+    AlumnoFactory(aula=aula, tiempo_extra=200)  # absent: does not hold up the class
     _, ronda = live.push(aula, alice, pregunta.pk, seconds=20)
     assert ronda.cierre == ronda.abierta + timedelta(seconds=30)
     after_base = ronda.abierta + timedelta(seconds=25)
@@ -144,7 +151,7 @@ def test_a_timed_round_stays_open_for_the_student_with_extra_time_only(aula, ali
 
 
 def test_without_extra_time_a_timed_round_closes_at_its_deadline(aula, alice, pregunta):
-    AlumnoFactory(aula=aula)
+    connected(aula=aula)
     _, ronda = live.push(aula, alice, pregunta.pk, seconds=10)
     assert ronda.cierre == ronda.limite
     assert "closes" not in live.teacher_state(aula)["round"]
