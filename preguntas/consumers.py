@@ -187,7 +187,9 @@ class AulaConsumer(AsyncWebsocketConsumer):
         await self._notify_teacher({"type": "presence.changed"})
 
     async def on_seats(self, frame):
-        await self._send({"type": "seats", "seats": await database_sync_to_async(live.seats)(self.aula)})
+        seats = await database_sync_to_async(live.seats)(self.aula)
+        classroom = {"name": self.aula.nombre, "code": self.aula.codigo}
+        await self._send({"type": "seats", "seats": seats, "classroom": classroom})
 
     async def on_answer(self, frame):
         if self.alumno is None:

@@ -14,5 +14,5 @@ ensure_venv runtime
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py collectstatic --noinput -v0
-echo "Serving QuestionsRT on http://${HOST:-127.0.0.1}:${PORT:-8000}/ (demo teacher: profesor / profesor; classroom DEMO01)"
+echo "Serving QuestionsRT on http://${HOST:-127.0.0.1}:${PORT:-8000}/ (demo teacher: profesor / profesor; classrooms DEMO01 and DEMO02, with a roster)"
 exec .venv/bin/daphne -b "${HOST:-127.0.0.1}" -p "${PORT:-8000}" QuestionsRT.asgi:application

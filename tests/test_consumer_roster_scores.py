@@ -34,6 +34,7 @@ async def test_students_ask_for_the_seats_and_join_with_one(aula, alice):
     assert await receive(phone) == {
         "type": "seats",
         "seats": [{"id": ana.pk, "name": "Ana", "taken": False}, {"id": beto.pk, "name": "Beto", "taken": False}],
+        "classroom": {"name": aula.nombre, "code": aula.codigo},
     }
     await send(phone, {"type": "join", "seat": ana.pk})
     joined = await receive(phone)

@@ -88,6 +88,7 @@
         if (!$("estado-elegir").hidden) show("esperando");
         break;
       case "seats":
+        $("elegir-aula").textContent = frame.classroom.name;
         if (!joined) chooseSeat(frame.seats);
         break;
       case "time":

@@ -61,6 +61,7 @@ def test_students_pick_their_name_and_keep_their_seat(live_app, demo, browser, t
     ana_phone = browser(PHONE)
     open_join_page(ana_phone, live_app.url)  # no name typed: the roster is offered
     wait_visible(ana_phone, "#estado-elegir")
+    assert content(ana_phone, "#elegir-aula") == "3ºB Geografía"
     assert seat_buttons(ana_phone) == {"Ana García": True, "Beto Ruiz": True, "Carla <b>Díaz</b>": True}
     assert not find_all(ana_phone, "#puestos b"), "a name on the roster is text, not markup"
     screenshot(ana_phone, "elegir-nombre.png")
@@ -83,7 +84,7 @@ def test_students_pick_their_name_and_keep_their_seat(live_app, demo, browser, t
 
     # Ana changed phones: the teacher frees her seat; the old phone must pick again.
     teacher.get(f"{live_app.url}/aulas/DEMO01/alumnos/")
-    ana = Alumno.objects.get(nombre="Ana García")
+    ana = Alumno.objects.get(aula=demo.aula, nombre="Ana García")
     row = find(teacher, f"tr[data-alumno='{ana.pk}']")
     row.find_element(By.XPATH, ".//button[normalize-space()='Liberar']").click()
     wait_until(teacher, lambda d: "queda libre" in d.page_source, "no confirmation")

@@ -5,14 +5,20 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from preguntas.models import Aula, Pregunta
+from preguntas import lista
+from preguntas.models import Aula, Clasificacion, Pregunta, TiempoExtra
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "preguntas_geografia.json"
 DEMO_CODE = "DEMO01"
+ROSTER_CODE = "DEMO02"  # a classroom with a roster, the top five and one student with extra time
+ROSTER = ["Ana García", "Bruno López", "Carmen Ruiz", "David Martín", "Elena Sanz", "Lucía Fernández", "Marcos Gil", "Nerea Vidal"]
 
 
 class Command(BaseCommand):
-    help = "Creates the demo teacher 'profesor' (password 'profesor', demo only), classroom DEMO01 and the geography questions. Safe to run again."
+    help = (
+        "Creates the demo teacher 'profesor' (password 'profesor', demo only), classroom DEMO01, classroom DEMO02 "
+        "with a roster, and the geography questions. Safe to run again."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -26,6 +32,7 @@ class Command(BaseCommand):
         Aula.objects.get_or_create(
             codigo=DEMO_CODE, defaults={"nombre": "3ºB Geografía", "propietario": profesor}
         )
+        self._roster_classroom(profesor)
         added = 0
         for item in json.loads(FIXTURE.read_text(encoding="utf-8")):
             fields = item["fields"]
@@ -35,4 +42,17 @@ class Command(BaseCommand):
                 defaults={"respuesta": fields["respuesta"], "tema": fields["tema"]},
             )
             added += was_added
-        self.stdout.write(f"Demo ready: teacher 'profesor', classroom {DEMO_CODE}, {added} new questions.")
+        self.stdout.write(
+            f"Demo ready: teacher 'profesor', classrooms {DEMO_CODE} and {ROSTER_CODE} (with a roster), {added} new questions."
+        )
+
+    def _roster_classroom(self, profesor):
+        aula, created = Aula.objects.get_or_create(
+            codigo=ROSTER_CODE,
+            defaults={"nombre": "1ºA Geografía (con lista)", "propietario": profesor, "clasificacion": Clasificacion.TOP5},
+        )
+        if not created:
+            return
+        for number, name in enumerate(ROSTER, 1):
+            lista.add(aula, name, f"S-{number:03}")
+        aula.alumnos.filter(nombre="Lucía Fernández").update(tiempo_extra=TiempoExtra.MEDIO)
