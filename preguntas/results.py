@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from preguntas import scores
 from preguntas.models import Aula, Respuesta, Ronda
 
@@ -65,6 +67,7 @@ class StudentRow:
     cells: list = field(default_factory=list)  # per round: True (right), False (wrong), None (no answer)
     numero: str = ""  # the student id from the roster, if any
     points: int | None = None  # speed points (scores.py), when the classroom counts them
+    alumno_id: int | None = None
 
     @property
     def score(self) -> int:
@@ -103,6 +106,7 @@ def classroom_results(aula: Aula) -> Results:
             [answers.get(alumno.pk, {}).get(r.pk) for r in rondas],
             numero=alumno.numero,
             points=points.get(alumno.pk, 0) if aula.puntos_velocidad else None,
+            alumno_id=alumno.pk,
         )
         for alumno in aula.alumnos.all()
     ]
@@ -146,3 +150,25 @@ def gradebook_rows(aula: Aula):
     yield ["alumno", "numero"] + [_text_cell(q.nombre) for q in quizzes]
     for alumno in aula.alumnos.all():
         yield [_text_cell(alumno.nombre), _text_cell(alumno.numero)] + [right.get((alumno.pk, q.pk), 0) for q in quizzes]
+
+
+@dataclass
+class HistoryRow:
+    ronda: Ronda
+    valor: bool | None  # the student's answer; None if they did not answer
+    seguro: bool | None
+
+    @property
+    def right(self) -> bool | None:
+        return None if self.valor is None else self.valor == self.ronda.correcta
+
+
+def student_history(alumno) -> list[tuple[object, list[HistoryRow]]]:
+    """Every round of the student's classroom since they joined, with their answer, by day."""
+    answers = {r: (v, s) for r, v, s in alumno.respuestas.values_list("ronda_id", "valor", "seguro")}
+    days: dict = {}
+    for ronda in alumno.aula.rondas.filter(abierta__gte=alumno.creado).order_by("abierta", "pk"):
+        valor, seguro = answers.get(ronda.pk, (None, None))
+        day = timezone.localdate(ronda.abierta)
+        days.setdefault(day, []).append(HistoryRow(ronda, valor, seguro))
+    return list(days.items())

@@ -17,6 +17,7 @@ urlpatterns = [
     path("aulas/<str:codigo>/cuaderno.csv", views.cuaderno_csv, name="cuaderno_csv"),
     path("aulas/<str:codigo>/alumnos/", views_alumnos.alumnos, name="alumnos"),
     path("aulas/<str:codigo>/alumnos/importar/", views_alumnos.importar_lista, name="importar_lista"),
+    path("aulas/<str:codigo>/alumnos/<int:pk>/", views_alumnos.alumno_historial, name="alumno_historial"),
     path("aulas/<str:codigo>/alumnos/<int:pk>/tiempo/", views_alumnos.alumno_tiempo, name="alumno_tiempo"),
     path("aulas/<str:codigo>/alumnos/<int:pk>/liberar/", views_alumnos.alumno_liberar, name="alumno_liberar"),
     path("aulas/<str:codigo>/alumnos/<int:pk>/quitar/", views_alumnos.alumno_quitar, name="alumno_quitar"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from preguntas import avisos, lista, live
+from preguntas import avisos, lista, live, results
 from preguntas.consumers import encode
 from preguntas.csv_files import MAX_BYTES
 from preguntas.models import Alumno, TiempoExtra
@@ -118,6 +118,23 @@ def alumno_quitar(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
         alumno.delete()
         avisos.students_released(alumno.aula, [pk])
     return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
+
+
+@login_required
+def alumno_historial(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
+    """One student's answers, question by question, across every session."""
+    alumno = _own_alumno(request, codigo, pk)
+    days = results.student_history(alumno)
+    rows = [row for _, day_rows in days for row in day_rows]
+    context = {
+        "aula": alumno.aula,
+        "alumno": alumno,
+        "days": days,
+        "asked": len(rows),
+        "answered": sum(row.valor is not None for row in rows),
+        "right": sum(row.right is True for row in rows),
+    }
+    return render(request, "preguntas/alumno_historial.html", context)
 
 
 @login_required

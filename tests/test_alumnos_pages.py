@@ -116,3 +116,33 @@ def test_the_settings_page_turns_on_speed_points_and_picks_who_sees_the_leaderbo
     aula.refresh_from_db()
     assert (aula.nombre, aula.puntos_velocidad, aula.clasificacion) == ("3ºB", True, Clasificacion.TOP5)
     assert "Mostrar clasificación" in teacher_client.get(url("panel", aula)).content.decode()
+
+
+def test_a_students_history_lists_every_question_since_they_joined_by_day(teacher_client, aula):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ana = AlumnoFactory(aula=aula, nombre="Ana", numero="S-01")
+    ana.creado = timezone.now() - timedelta(days=10)
+    ana.save()
+    closed = {"cerrada": timezone.now()}
+    before = RondaFactory(aula=aula, texto="Antes de unirse", correcta=True, **closed)
+    before.abierta = ana.creado - timedelta(days=1)
+    before.save()
+    last_week = RondaFactory(aula=aula, texto="<b>Lima</b> es la capital de Perú.", correcta=True, **closed)
+    last_week.abierta = timezone.now() - timedelta(days=7)
+    last_week.save()
+    today_right = RondaFactory(aula=aula, texto="Quito es la capital de Ecuador.", correcta=True, **closed)
+    RondaFactory(aula=aula, texto="Sin responder", correcta=False)
+    RespuestaFactory(ronda=last_week, alumno=ana, valor=False, seguro=True)
+    RespuestaFactory(ronda=today_right, alumno=ana, valor=True, seguro=False)
+
+    response = teacher_client.get(url("alumno_historial", aula, ana.pk))
+    page = response.content.decode()
+    assert [len(rows) for _, rows in response.context["days"]] == [1, 2]
+    assert (response.context["asked"], response.context["answered"], response.context["right"]) == (3, 2, 1)
+    assert "Antes de unirse" not in page and "&lt;b&gt;Lima&lt;/b&gt;" in page and "S-01" in page
+    assert "(no seguro)" in page
+    results = teacher_client.get(url("resultados", aula)).content.decode()
+    assert url("alumno_historial", aula, ana.pk) in results

@@ -90,6 +90,7 @@ def pages(world):
         ("preguntas:alumnos", [code], "get", owner_only),
         ("preguntas:importar_lista", [code], "get", post_only),
         ("preguntas:importar_lista", [code], "post", {"anonymous": LOGIN, "alice": 400, "bob": 404, "staff": 404}),
+        ("preguntas:alumno_historial", [code, world["alumnos"][0].pk], "get", owner_only),
         ("preguntas:alumno_tiempo", [code, world["alumnos"][0].pk], "get", post_only),
         ("preguntas:alumno_tiempo", [code, world["alumnos"][0].pk], "post", owner_post),
         ("preguntas:alumno_liberar", [code, world["alumnos"][0].pk], "get", post_only),
