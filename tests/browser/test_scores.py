@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from preguntas.models import Alumno, Respuesta
@@ -65,6 +66,9 @@ def test_top_five_with_speed_points_after_each_question(live_app, demo, browser)
 
     teacher.get(f"{live_app.url}/aulas/DEMO01/resultados/")
     assert content(teacher, "td.puntos") == str(points)
+    teacher.find_element(By.LINK_TEXT, "Julia").click()  # her history, question by question
+    wait_text(teacher, "#resumen", "Aciertos: 0 · Respuestas: 1 · Preguntas desde que se unió: 1")
+    assert QUESTION in content(teacher, ".historial-alumno")
     assert js_errors(teacher) == [] and js_errors(right) == [] and js_errors(wrong) == []
 
 
