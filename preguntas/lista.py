@@ -42,43 +42,55 @@ def import_csv(aula: Aula, data: bytes) -> RosterImport:
         )
     if len(table.rows) > MAX_ROWS:
         return RosterImport(error=_("El archivo tiene más de %(max)s alumnos.") % {"max": MAX_ROWS})
-    result = RosterImport()
+    roster = Roster(aula)
     with transaction.atomic():
         for line, cells in table.rows:
             values = dict(zip(table.header, (clean_cell(cell) for cell in cells)))
             nombre, numero = " ".join(values.get("nombre", "").split()), values.get("numero", "")
             try:
-                add(aula, nombre, numero, result)
+                roster.add(nombre, numero)
             except ValueError as reason:
-                result.errors.append((line, nombre, str(reason)))
-    return result
+                roster.result.errors.append((line, nombre, str(reason)))
+    return roster.result
 
 
-def add(aula: Aula, nombre: str, numero: str = "", result: RosterImport | None = None) -> Alumno:
-    """Put a name on the roster; ValueError says why it cannot go on."""
-    if not nombre.strip():
-        raise ValueError(_("Falta el nombre."))
-    try:
-        nombre = clean_name(nombre)  # the same rules as a name typed at join
-    except LiveError as error:
-        raise ValueError(error.detail) from None
-    if len(numero) > NUMBER_MAX_LENGTH:
-        raise ValueError(_("El nº de alumno tiene más de %(max)s caracteres.") % {"max": NUMBER_MAX_LENGTH})
-    key = name_key(nombre)
-    same = [a for a in aula.alumnos.all() if name_key(a.nombre) == key]
-    if any(a.en_lista for a in same):
-        raise ValueError(_("Ya está en la lista."))
-    if same:  # joined earlier with this name: that student takes the seat, device and history included
-        alumno = same[0]
-        alumno.en_lista, alumno.numero = True, numero or alumno.numero
-        alumno.save(update_fields=["en_lista", "numero"])
-        if result:
-            result.joined.append(alumno.nombre)
+def add(aula: Aula, nombre: str, numero: str = "") -> Alumno:
+    """Put one name on the roster; ValueError says why it cannot go on."""
+    return Roster(aula).add(nombre, numero)
+
+
+class Roster:
+    """Puts names on a classroom's roster, matching them against its students read once."""
+
+    def __init__(self, aula: Aula):
+        self.aula = aula
+        self.result = RosterImport()
+        self.by_key: dict[str, list[Alumno]] = {}
+        for alumno in aula.alumnos.all():
+            self.by_key.setdefault(name_key(alumno.nombre), []).append(alumno)
+
+    def add(self, nombre: str, numero: str = "") -> Alumno:
+        if not nombre.strip():
+            raise ValueError(_("Falta el nombre."))
+        try:
+            nombre = clean_name(nombre)  # the same rules as a name typed at join
+        except LiveError as error:
+            raise ValueError(error.detail) from None
+        if len(numero) > NUMBER_MAX_LENGTH:
+            raise ValueError(_("El nº de alumno tiene más de %(max)s caracteres.") % {"max": NUMBER_MAX_LENGTH})
+        same = self.by_key.setdefault(name_key(nombre), [])
+        if any(a.en_lista for a in same):
+            raise ValueError(_("Ya está en la lista."))
+        if same:  # joined earlier with this name: that student takes the seat, device and history included
+            alumno = same[0]
+            alumno.en_lista, alumno.numero = True, numero or alumno.numero
+            alumno.save(update_fields=["en_lista", "numero"])
+            self.result.joined.append(alumno.nombre)
+            return alumno
+        alumno = Alumno.objects.create(aula=self.aula, nombre=nombre, numero=numero, en_lista=True, reclamado=None)
+        same.append(alumno)
+        self.result.added.append(nombre)
         return alumno
-    alumno = Alumno.objects.create(aula=aula, nombre=nombre, numero=numero, en_lista=True, reclamado=None)
-    if result:
-        result.added.append(nombre)
-    return alumno
 
 
 def template_rows():

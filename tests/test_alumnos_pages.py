@@ -146,3 +146,14 @@ def test_a_students_history_lists_every_question_since_they_joined_by_day(teache
     assert "(no seguro)" in page
     results = teacher_client.get(url("resultados", aula)).content.decode()
     assert url("alumno_historial", aula, ana.pk) in results
+
+
+def test_a_full_class_list_imports_and_a_longer_one_is_refused_whole(teacher_client, aula):
+    from preguntas.lista import MAX_ROWS
+
+    rows = "".join(f"Alumno {i},S-{i}\n" for i in range(MAX_ROWS + 1)).encode()
+    refused = upload(teacher_client, aula, b"nombre,numero\n" + rows)
+    assert refused.status_code == 400 and f"más de {MAX_ROWS} alumnos" in refused.content.decode()
+    assert not aula.alumnos.exists()
+    upload(teacher_client, aula, b"nombre,numero\n" + rows.rsplit(b"\n", 2)[0] + b"\n")
+    assert aula.alumnos.filter(en_lista=True).count() == MAX_ROWS
