@@ -4,7 +4,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 
-from preguntas.models import Alumno, Pregunta, Ronda
+from preguntas.models import Pregunta, Ronda
 from tests.browser.conftest import LAPTOP, PHONE, session_cookie
 from tests.browser.pages import (
     answer_button,
@@ -74,7 +74,7 @@ def test_markup_in_questions_and_names_is_shown_as_text_and_runs_nothing(live_ap
     for name, student in students.items():
         join_classroom(student, live_app.url, "DEMO01", name)
         wait_text(student, "#alumno-nombre", name)
-    assert sorted(Alumno.objects.values_list("nombre", flat=True)) == sorted(students)
+    assert sorted(demo.aula.alumnos.values_list("nombre", flat=True)) == sorted(students)
 
     # The panel: the bank, the topic filter, the student chips.
     wait_chips(teacher, {NAME_IMG: set(), NAME_SCRIPT: set()})
