@@ -174,10 +174,6 @@ class Aula(models.Model):
     def ronda_abierta(self):
         return self.rondas.filter(cerrada__isnull=True).select_related("pregunta").first()
 
-    def tiene_lista(self) -> bool:
-        """With a roster, students pick their name from it instead of typing any name."""
-        return self.alumnos.filter(en_lista=True).exists()
-
 
 class AlumnoQuerySet(models.QuerySet):
     def con_presencia(self):

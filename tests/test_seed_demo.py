@@ -14,7 +14,7 @@ def test_seed_demo_is_idempotent_and_loads_the_geography_bank():
     assert profesor is not None
     assert Aula.objects.get(codigo="DEMO01").propietario == profesor
     roster = Aula.objects.get(codigo="DEMO02")
-    assert roster.propietario == profesor and roster.tiene_lista()
+    assert roster.propietario == profesor and roster.alumnos.filter(en_lista=True).exists()
     assert roster.alumnos.filter(en_lista=True, reclamado__isnull=True).count() == 8
     shared = Pregunta.objects.filter(propietario__isnull=True)
     assert shared.count() >= 40
