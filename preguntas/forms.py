@@ -1,8 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from preguntas.banco_csv import find_duplicate
-from preguntas.models import Aula, Cuestionario, Pregunta
+from preguntas.game import csv_files, kinds
+from preguntas.game.bank import find_duplicate
+from preguntas.game.roster import NUMBER_MAX_LENGTH
+from preguntas.models import Aula, Cuestionario, Pregunta, TiempoExtra
 
 
 class AulaForm(forms.ModelForm):
@@ -12,7 +15,7 @@ class AulaForm(forms.ModelForm):
 
 
 class AulaAjustesForm(forms.ModelForm):
-    """Name, and how the classroom scores and who sees the leaderboard (scores.py)."""
+    """Name, and how the classroom scores and who sees the leaderboard (game/scoring.py)."""
 
     class Meta:
         model = Aula
@@ -29,8 +32,8 @@ class CuestionarioForm(forms.ModelForm):
 class PreguntaForm(forms.ModelForm):
     respuesta = forms.TypedChoiceField(
         label=_("Respuesta correcta"),
-        choices=[(True, _("Verdadero")), (False, _("Falso"))],
-        coerce=lambda value: value in (True, "True"),
+        choices=kinds.get(kinds.DEFAULT).choices,
+        coerce=kinds.get(kinds.DEFAULT).from_text,
         widget=forms.RadioSelect,
     )
 
@@ -40,7 +43,7 @@ class PreguntaForm(forms.ModelForm):
         widgets = {"texto": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user=None, **kwargs):
-        """With a ``user``, a statement already in their visible bank is refused (banco_csv.normalise_text)."""
+        """With a ``user``, a statement already in their visible bank is refused (game/bank.normalise_text)."""
         super().__init__(*args, **kwargs)
         self.user = user
 
@@ -53,3 +56,30 @@ class PreguntaForm(forms.ModelForm):
                 params={"texto": duplicate.texto},
             )
         return texto
+
+
+class CsvUploadForm(forms.Form):
+    """A CSV file a teacher uploads (the question bank's import, the roster's)."""
+
+    archivo = forms.FileField(
+        label=_("Archivo CSV"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_archivo(self):
+        archivo = self.cleaned_data["archivo"]
+        if archivo.size > csv_files.MAX_BYTES:
+            raise forms.ValidationError(csv_files.too_large(), code="demasiado_grande")
+        return archivo
+
+    def read_file(self) -> bytes:
+        return self.cleaned_data["archivo"].read(csv_files.MAX_BYTES + 1)
+
+
+class NuevoAlumnoForm(forms.Form):
+    nombre = forms.CharField(label=_("Nombre"), max_length=settings.QRT_MAX_NAME_LENGTH)
+    numero = forms.CharField(label=_("Nº de alumno (opcional)"), max_length=NUMBER_MAX_LENGTH, required=False)
+
+
+class TiempoExtraForm(forms.Form):
+    tiempo_extra = forms.TypedChoiceField(choices=TiempoExtra.choices, coerce=int)

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +38,10 @@ class PreguntaQuerySet(models.QuerySet):
 
 
 class Pregunta(models.Model):
+    tipo = models.CharField(
+        _("tipo"), max_length=12, default="tf", editable=False,
+        help_text=_("La clase de pregunta (preguntas/game/kinds/): verdadero o falso."),
+    )
     texto = models.CharField(_("enunciado"), max_length=300)
     respuesta = models.BooleanField(_("respuesta correcta"), help_text=_("Marcada: verdadero."))
     tema = models.CharField(_("tema"), max_length=60, blank=True)
@@ -247,17 +251,29 @@ class Conexion(models.Model):
         verbose_name_plural = _("conexiones")
 
 
+class RondaQuerySet(models.QuerySet):
+    def que_cuentan(self):
+        """Rounds whose answers count: all but a first vote that was put to a second one."""
+        return self.exclude(Exists(Ronda.objects.filter(anterior=OuterRef("pk"))))
+
+
 class Ronda(models.Model):
     """One push of a question to a classroom.
 
-    The statement and correct answer are copied at push time so that results stay
+    The statement, kind and correct answer are copied at push time so that results stay
     true even if the question is edited later.
+
+    Time: ``limite`` is the class's deadline; a student with extra time (``Alumno.tiempo_extra``,
+    in percent) has the time from ``abierta`` to ``limite`` stretched by it; ``cierre`` is when
+    the round closes for everyone (the longest extra time among the students connected at the
+    push). Untimed rounds have neither.
     """
 
     aula = models.ForeignKey(Aula, verbose_name=_("aula"), on_delete=models.CASCADE, related_name="rondas")
     pregunta = models.ForeignKey(
         Pregunta, verbose_name=_("pregunta"), on_delete=models.SET_NULL, null=True, related_name="rondas"
     )
+    tipo = models.CharField(_("tipo"), max_length=12, default="tf", editable=False)
     texto = models.CharField(_("enunciado"), max_length=300)
     correcta = models.BooleanField(_("respuesta correcta"))
     abierta = models.DateTimeField(_("abierta"), default=timezone.now)
@@ -286,6 +302,8 @@ class Ronda(models.Model):
         help_text=_("Si esta ronda es una segunda votación de la misma pregunta."),
     )
 
+    objects = RondaQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ronda")
         verbose_name_plural = _("rondas")
@@ -303,9 +321,13 @@ class Ronda(models.Model):
     def esta_abierta(self) -> bool:
         return self.cerrada is None
 
+    def termina(self):
+        """When the round is over for everyone (None if untimed)."""
+        return self.cierre or self.limite
+
     def vencida(self, now=None) -> bool:
         """Past the deadline of every student: the round is over."""
-        fin = self.cierre or self.limite
+        fin = self.termina()
         return fin is not None and (now or timezone.now()) >= fin
 
     def limite_para(self, tiempo_extra: int):
@@ -315,14 +337,9 @@ class Ronda(models.Model):
         return self.abierta + (self.limite - self.abierta) * tiempo_extra / 100
 
     def vencida_para(self, tiempo_extra: int, now=None) -> bool:
+        """Past this student's own deadline, or the round is over for everyone."""
         limite = self.limite_para(tiempo_extra)
         return self.vencida(now) or (limite is not None and (now or timezone.now()) >= limite)
-
-    def recuento(self) -> dict:
-        counts = self.respuestas.aggregate(
-            verdadero=Count("pk", filter=Q(valor=True)), falso=Count("pk", filter=Q(valor=False))
-        )
-        return {"true": counts["verdadero"], "false": counts["falso"]}
 
 
 class Respuesta(models.Model):
@@ -342,7 +359,3 @@ class Respuesta(models.Model):
 
     def __str__(self):
         return f"{self.alumno} → {self.valor}"
-
-    @property
-    def acertada(self) -> bool:
-        return self.valor == self.ronda.correcta

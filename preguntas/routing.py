@@ -1,6 +1,6 @@
 from django.urls import path
 
-from preguntas.consumers import AulaConsumer
+from preguntas.realtime.consumers import AulaConsumer
 
 websocket_urlpatterns = [
     path("ws/aula/<str:code>/", AulaConsumer.as_asgi()),

@@ -225,7 +225,7 @@ async def test_socket_errors_speak_the_socket_language(aula, headers, detail):
 
 @pytest.mark.django_db(transaction=True)
 async def test_errors_from_the_classroom_rules_speak_the_socket_language(aula):
-    """live.py runs in the ORM thread; the socket's language goes with the call."""
+    """The rules run in the ORM thread; the socket's language goes with the call."""
     english = await open_socket(aula.codigo, [(b"accept-language", b"en")])
     spanish = await open_socket(aula.codigo)
     for socket in (english, spanish):

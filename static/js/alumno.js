@@ -9,13 +9,15 @@
   let socket = null;
   let code = "";
   let pendingName = null;   // name to join with once the socket opens ("" to pick from the roster)
-  let extraTime = 100;      // percent of a timed question's seconds this student has
-  let round = null;         // the open round: {round, question, deadline}
+  let round = null;         // the open round: {round, question, deadline, your_deadline}
   let myAnswer = null;      // this student's answer to the open round, or null
   let joined = false;       // joined on the current connection
   let queued = null;        // {round, value}: an answer not yet acknowledged, resent after a reconnect
   let countdown = null;
   let backToWaiting = null;
+  let closedRound = null;   // the `closed` frame of our round, until our `result` comes
+  let resultTimer = null;
+  const RESULT_WAIT_MS = 1500;  // how long a `closed` waits for our `result` before showing without it
 
   const tokenKey = (c) => "qrt-token-" + c;
   const queueKey = (c) => "qrt-queued-" + c;
@@ -31,8 +33,19 @@
     if (state !== "resultado" && state !== "esperando") $("marcador").hidden = true;
   }
 
+  const answerButtons = () => [...document.querySelectorAll(".btn-respuesta")];
+  const buttonValue = (button) => JSON.parse(button.dataset.value);
+  const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+  /* How an answer reads: the label of its button. */
   function answerWord(value) {
-    return value ? gettext("Verdadero") : gettext("Falso");
+    const button = answerButtons().find((b) => sameValue(buttonValue(b), value));
+    return button ? button.querySelector(".opcion-texto").textContent : String(value);
+  }
+
+  function optionWord(key) {
+    const button = answerButtons().find((b) => b.dataset.option === key);
+    return button ? button.querySelector(".opcion-texto").textContent : key;
   }
 
   function joinError(text) {
@@ -61,7 +74,7 @@
         if (status === "reconnecting") $("reconectando").hidden = false;
       },
       onFatal(closeCode) {
-        if (closeCode === 4401) {
+        if (closeCode === LiveSocket.SEAT_FREED) {
           // The teacher freed our seat (or removed us): this device joins again from scratch.
           localStorage.removeItem(tokenKey(code));
           setQueued(null);
@@ -82,7 +95,6 @@
     switch (frame.type) {
       case "joined":
         joined = true;
-        extraTime = frame.extra_time || 100;
         localStorage.setItem(tokenKey(code), frame.token);
         $("alumno-nombre").textContent = frame.student.name;
         if (!$("estado-elegir").hidden) show("esperando");
@@ -91,8 +103,11 @@
         $("elegir-aula").textContent = frame.classroom.name;
         if (!joined) chooseSeat(frame.seats);
         break;
-      case "time":
-        extraTime = frame.extra_time;  // counts from the next question
+      case "deadline":
+        if (round && frame.round === round.round) {
+          round.your_deadline = frame.deadline;
+          startCountdown(Date.parse(frame.deadline));
+        }
         break;
       case "rank":
         $("mi-puesto").textContent = Clasificacion.rankText(frame);
@@ -116,11 +131,12 @@
         myAnswer = null;
         showQuestion(frame);
         break;
-      case "split":
-        $("reparto").textContent = interpolate(
-          gettext("La clase ha votado: Verdadero %(true)s · Falso %(false)s"), frame, true);
+      case "split": {
+        const votes = answerButtons().map((b) => optionWord(b.dataset.option) + " " + frame[b.dataset.option]);
+        $("reparto").textContent = interpolate(gettext("La clase ha votado: %s"), [votes.join(" · ")]);
         $("reparto").hidden = false;
         break;
+      }
       case "answered":
         if (queued && queued.round === frame.round) setQueued(null);
         if (round && frame.round === round.round) {
@@ -130,7 +146,15 @@
         break;
       case "closed":
         if (queued && queued.round === frame.round) setQueued(null);
-        if (round && frame.round === round.round) showResult(frame);
+        if (round && frame.round === round.round) {
+          closedRound = frame;
+          clearInterval(countdown);
+          if (myAnswer === null) showResult(null);
+          else resultTimer = setTimeout(() => showResult(null), RESULT_WAIT_MS);
+        }
+        break;
+      case "result":
+        if (closedRound && frame.round === closedRound.round) showResult(frame);
         break;
       case "error":
         handleError(frame);
@@ -220,6 +244,8 @@
 
   function showQuestion(payload) {
     clearTimeout(backToWaiting);
+    clearTimeout(resultTimer);
+    closedRound = null;
     $("aviso-espera").textContent = "";
     if (!round || round.round !== payload.round) {
       $("no-seguro").checked = false;
@@ -229,7 +255,8 @@
     round = payload;
     $("pregunta-texto").textContent = payload.question.text;
     renderAnswer();
-    startCountdown(ownDeadline(payload));
+    const deadline = payload.your_deadline || payload.deadline;
+    startCountdown(deadline ? Date.parse(deadline) : null);
     show("pregunta");
     $("mi-puesto").hidden = true;
     $("top").hidden = true;
@@ -238,11 +265,11 @@
   function renderAnswer() {
     const waiting = myAnswer === null && queued && round && queued.round === round.round ? queued.value : null;
     const chosen = myAnswer !== null ? myAnswer : waiting;
-    for (const button of document.querySelectorAll(".btn-respuesta")) {
-      const value = button.dataset.value === "true";
+    for (const button of answerButtons()) {
+      const picked = chosen !== null && sameValue(buttonValue(button), chosen);
       button.disabled = chosen !== null;
-      button.classList.toggle("elegida", chosen === value);
-      button.setAttribute("aria-pressed", String(chosen === value));
+      button.classList.toggle("elegida", picked);
+      button.setAttribute("aria-pressed", String(picked));
     }
     $("no-seguro").disabled = chosen !== null;
     let status = "";
@@ -252,12 +279,6 @@
       status = interpolate(gettext("Sin conexión: enviaremos «%s» en cuanto vuelva la conexión."), [answerWord(waiting)]);
     }
     $("estado-envio").textContent = status;
-  }
-
-  /* The deadline of this student: with extra time, a share more of the question's seconds. */
-  function ownDeadline(payload) {
-    if (!payload.deadline) return null;
-    return Date.parse(payload.deadline) + (payload.seconds || 0) * 1000 * (extraTime - 100) / 100;
   }
 
   function startCountdown(end) {
@@ -271,7 +292,7 @@
       if (left === 0) {
         clearInterval(countdown);
         if (myAnswer === null && !(queued && round && queued.round === round.round)) {
-          for (const button of document.querySelectorAll(".btn-respuesta")) button.disabled = true;
+          for (const button of answerButtons()) button.disabled = true;
         }
       }
     };
@@ -279,33 +300,39 @@
     countdown = setInterval(tick, 250);
   }
 
-  function showResult(frame) {
-    clearInterval(countdown);
+  /* The closed round's outcome for this student: `result` says whether our answer was right
+   * (null: we did not answer, or it did not come). */
+  function showResult(result) {
+    clearTimeout(resultTimer);
     const title = $("resultado-titulo");
-    const correct = answerWord(frame.correct);
+    const correct = closedRound.right_options.map(optionWord).join(", ");
     title.classList.remove("text-success", "text-danger");
     if (myAnswer === null) {
       title.textContent = gettext("Sin respuesta");
       $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
-    } else if (myAnswer === frame.correct) {
+    } else if (result && result.right) {
       title.textContent = gettext("¡Correcto!");
       title.classList.add("text-success");
       $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
-    } else {
+    } else if (result) {
       title.textContent = gettext("Incorrecto");
       title.classList.add("text-danger");
       $("resultado-detalle").textContent = interpolate(gettext("Incorrecto — la respuesta era %s"), [correct]);
+    } else {
+      title.textContent = interpolate(gettext("Respuesta enviada: %s"), [answerWord(myAnswer)]);
+      $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
     }
+    closedRound = null;
     round = null;
     myAnswer = null;
     show("resultado");
     backToWaiting = setTimeout(() => show("esperando"), RESULT_SECONDS * 1000);
   }
 
-  for (const button of document.querySelectorAll(".btn-respuesta")) {
+  for (const button of answerButtons()) {
     button.addEventListener("click", () => {
       if (!round || myAnswer !== null) return;
-      const value = button.dataset.value === "true";
+      const value = buttonValue(button);
       const sure = !$("no-seguro").checked;
       setQueued({round: round.round, value: value, sure: sure});  // until the server acknowledges it
       if (joined) socket.send({type: "answer", round: round.round, value: value, sure: sure});

@@ -6,8 +6,10 @@
  */
 (function () {
   "use strict";
-  // 4404: no such classroom; 4401: the teacher freed this student's seat (docs/protocol.md).
-  const FATAL_CODES = new Set([4401, 4404]);
+  // Close codes after which reconnecting is pointless (docs/protocol.md).
+  const SEAT_FREED = 4401;  // the teacher freed this student's seat
+  const NOT_FOUND = 4404;   // no such classroom
+  const FATAL_CODES = new Set([SEAT_FREED, NOT_FOUND]);
 
   class LiveSocket {
     constructor(code, handlers) {
@@ -71,5 +73,7 @@
     }
   }
 
+  LiveSocket.SEAT_FREED = SEAT_FREED;
+  LiveSocket.NOT_FOUND = NOT_FOUND;
   window.LiveSocket = LiveSocket;
 })();

@@ -8,9 +8,12 @@
   const setHidden = (id, hidden) => { const el = $(id); if (el) el.hidden = hidden; };
   const code = $("codigo").textContent.trim();
 
-  let round = null;        // {round, question, deadline, closed, correct}
-  const students = new Map();  // id -> {name, online, answer}
+  let round = null;        // {round, question, deadline, closes, closed}
+  const students = new Map();  // id -> {name, online, answer, sure, right}
   let countdown = null;
+  // The options a tally counts, as the page shows them (from the question's kind).
+  const optionKeys = [...document.querySelectorAll("#ronda [data-option]")].map((el) => el.dataset.option);
+  const optionLabel = (key) => $("etiqueta-" + key).querySelector(".opcion-texto").textContent;
 
   const socket = new LiveSocket(code, {
     onStatus(status) {
@@ -33,13 +36,17 @@
         else if (round && !round.closed) clearRound();
         renderTally(frame.tally);
         break;
-      case "question":
+      case "question": {
         setHidden("clasificacion", true);
-        for (const s of students.values()) s.answer = null;
+        for (const s of students.values()) { s.answer = null; s.sure = null; s.right = undefined; }
         startRound(frame);
-        renderTally({true: 0, false: 0, answered: 0, connected: Number($("conectados").textContent)});
+        // Nobody has answered a new round yet; the server's own tally follows.
+        const empty = {round: frame.round, answered: 0, connected: Number($("conectados").textContent)};
+        for (const key of optionKeys) empty[key] = 0;
+        renderTally(empty);
         renderStudents();
         break;
+      }
       case "tally":
         if (round && frame.round === round.round) {
           for (const a of frame.answers || []) {
@@ -58,6 +65,9 @@
       case "closed":
         if (round && frame.round === round.round) reveal(frame);
         addToHistory(frame);
+        break;
+      case "outcome":
+        if (round && frame.round === round.round) showOutcome(frame);
         break;
       case "extra_time":
         if (round && frame.round === round.round) {
@@ -79,7 +89,10 @@
 
   function setStudents(list) {
     students.clear();
-    for (const s of list) students.set(s.id, {name: s.name, online: s.online, answer: s.answer, sure: s.sure});
+    for (const s of list) {
+      const right = students.has(s.id) ? students.get(s.id).right : undefined;
+      students.set(s.id, {name: s.name, online: s.online, answer: s.answer, sure: s.sure, right: right});
+    }
     renderStudents();
   }
 
@@ -96,7 +109,7 @@
     setHidden("btn-revotar", false);
     setHidden("segunda-votacion", !payload.previous);
     setHidden("btn-siguiente", true);
-    for (const v of ["true", "false"]) $("etiqueta-" + v).classList.remove("correcta");
+    for (const key of optionKeys) $("etiqueta-" + key).classList.remove("correcta");
     markSent(payload.question.id);
     startCountdown();
   }
@@ -111,10 +124,10 @@
     if (!t) return;
     $("conectados").textContent = t.connected;
     if (!round || t.round !== round.round) return;
-    const total = Math.max(1, t.true + t.false);
-    for (const v of ["true", "false"]) {
-      $("cuenta-" + v).textContent = t[v];
-      $("barra-" + v).style.width = (100 * t[v] / total) + "%";
+    const total = Math.max(1, t.answered);
+    for (const key of optionKeys) {
+      $("cuenta-" + key).textContent = t[key];
+      $("barra-" + key).style.width = (100 * t[key] / total) + "%";
     }
     $("respondieron").textContent = t.answered;
     $("de-conectados").textContent = Math.max(t.connected, t.answered);
@@ -133,7 +146,7 @@
       if (!s.online) chip.classList.add("desconectado");
       if (s.answer !== null && s.answer !== undefined) {
         chip.classList.add("respondio");
-        if (round && round.closed) chip.classList.add(s.answer === round.correct ? "acierto" : "fallo");
+        if (round && round.closed && s.right !== undefined) chip.classList.add(s.right ? "acierto" : "fallo");
       }
       box.appendChild(chip);
     }
@@ -144,35 +157,38 @@
     $("ronda-cuenta").hidden = true;
     setHidden("tiempo-extra", true);
     round.closed = true;
-    round.correct = frame.correct;
-    renderTally({round: frame.round, true: frame.true, false: frame.false, answered: frame.true + frame.false,
-                 connected: Number($("conectados").textContent)});
-    $("etiqueta-" + frame.correct).classList.add("correcta");
+    const counts = {round: frame.round, answered: 0, connected: Number($("conectados").textContent)};
+    for (const key of optionKeys) { counts[key] = frame[key]; counts.answered += frame[key]; }
+    renderTally(counts);
+    for (const key of frame.right_options) $("etiqueta-" + key).classList.add("correcta");
     const revealed = $("revelada");
-    revealed.textContent = interpolate(gettext("Respuesta correcta: %s"),
-      [frame.correct ? gettext("Verdadero") : gettext("Falso")]);
+    revealed.textContent = interpolate(gettext("Respuesta correcta: %s"), [rightLabels(frame)]);
     revealed.hidden = false;
     setHidden("btn-cerrar", true);
     setHidden("btn-reparto", true);
     setHidden("btn-revotar", true);
     setHidden("btn-siguiente", !nextQuestionButton());
     renderStudents();
-    renderConfidence(frame.correct);
   }
 
-  /* After the reveal: who was right and sure, right but guessing, wrong but sure. */
-  function renderConfidence(correct) {
+  function rightLabels(closedFrame) {
+    return closedFrame.right_options.map(optionLabel).join(", ");
+  }
+
+  /* After the reveal, as the server counted it: who was right, and how sure the class was. */
+  function showOutcome(frame) {
+    const right = new Set(frame.right);
+    for (const id of [...frame.right, ...frame.wrong]) {
+      const s = students.get(id);
+      if (s) s.right = right.has(id);
+    }
+    renderStudents();
     const el = $("confianza");
     if (!el) return;
-    const counts = {rightSure: 0, rightUnsure: 0, wrongSure: 0};
-    for (const s of students.values()) {
-      if (s.answer === null || s.answer === undefined || s.sure === null || s.sure === undefined) continue;
-      if (s.answer === correct) counts[s.sure ? "rightSure" : "rightUnsure"] += 1;
-      else if (s.sure) counts.wrongSure += 1;
-    }
+    const c = frame.confidence;
     el.textContent = interpolate(
       gettext("Aciertos seguros: %(rightSure)s · Aciertos adivinando: %(rightUnsure)s · Errores seguros: %(wrongSure)s"),
-      counts, true);
+      {rightSure: c.right_sure, rightUnsure: c.right_unsure, wrongSure: c.wrong_sure}, true);
     el.hidden = false;
   }
 
@@ -181,7 +197,7 @@
     const item = document.createElement("li");
     const text = document.createElement("span");
     text.textContent = round.question.text;
-    item.append(text, " — " + (frame.correct ? gettext("Verdadero") : gettext("Falso")));
+    item.append(text, " — " + rightLabels(frame));
     $("historial").prepend(item);
   }
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from preguntas import live
+from preguntas.game import rounds
 from preguntas.models import Pregunta, Respuesta
 from tests.browser.conftest import PHONE
 from tests.browser.pages import (
@@ -48,7 +48,7 @@ def test_an_answer_given_offline_is_sent_on_reconnect(live_app, demo, browser, t
 
 def test_an_answer_given_offline_is_dropped_if_the_round_closed_meanwhile(live_app, demo, browser, teacher_socket):
     student, question = offline_answer(live_app, demo, browser, teacher_socket, False)
-    live.close(demo.aula, question["round"])
+    rounds.close(demo.aula, question["round"])
     live_app.start()
     wait_text(
         student, "#aviso-espera", "La pregunta se cerró antes de recuperar la conexión: tu respuesta no se envió.",

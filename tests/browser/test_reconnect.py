@@ -2,7 +2,7 @@
 
 import pytest
 
-from preguntas import live
+from preguntas.game import rounds
 from preguntas.models import Pregunta
 from tests.browser.conftest import LAPTOP, PHONE, session_cookie
 from tests.browser.pages import (
@@ -96,7 +96,7 @@ def test_the_pages_reconnect_by_themselves_and_resync(live_app, demo, browser):
     wait_answer_sent(student, True)
 
     # Meanwhile the class moves on (as through another server of the same classroom).
-    live.push(demo.aula, demo.profesor, Pregunta.objects.get(texto=SECOND).pk)
+    rounds.push(demo.aula, demo.profesor, Pregunta.objects.get(texto=SECOND).pk)
 
     # The server is back: the pages reconnect by themselves and show the classroom as it is now.
     live_app.start()

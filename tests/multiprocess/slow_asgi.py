@@ -1,14 +1,14 @@
 """The application with a slow database, for widening races between processes. Test only.
 
-- QRT_TEST_TALLY_DELAY: seconds added to each teacher tally query (preguntas.live.tally);
-- QRT_TEST_STORE_DELAY: seconds added to each batch of answers written (preguntas.answers.store_answers).
+- QRT_TEST_TALLY_DELAY: seconds added to each teacher tally query (preguntas.game.tallies.tally);
+- QRT_TEST_STORE_DELAY: seconds added to each batch of answers written (preguntas.game.answers.store).
 """
 
 import os
 import time
 
 from QuestionsRT.asgi import application  # noqa: F401
-from preguntas import answers, live
+from preguntas.game import answers, tallies
 
 
 def _slowed(function, delay: float):
@@ -20,6 +20,6 @@ def _slowed(function, delay: float):
 
 
 if float(os.environ.get("QRT_TEST_TALLY_DELAY", 0)):
-    live.tally = _slowed(live.tally, float(os.environ["QRT_TEST_TALLY_DELAY"]))
+    tallies.tally = _slowed(tallies.tally, float(os.environ["QRT_TEST_TALLY_DELAY"]))
 if float(os.environ.get("QRT_TEST_STORE_DELAY", 0)):
-    answers.store_answers = _slowed(answers.store_answers, float(os.environ["QRT_TEST_STORE_DELAY"]))
+    answers.store = _slowed(answers.store, float(os.environ["QRT_TEST_STORE_DELAY"]))

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from preguntas import lista
+from preguntas.game import roster
 from preguntas.models import Aula, Clasificacion, Pregunta, TiempoExtra
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "preguntas_geografia.json"
@@ -54,5 +54,5 @@ class Command(BaseCommand):
         if not created:
             return
         for number, name in enumerate(ROSTER, 1):
-            lista.add(aula, name, f"S-{number:03}")
+            roster.add(aula, name, f"S-{number:03}")
         aula.alumnos.filter(nombre="Lucía Fernández").update(tiempo_extra=TiempoExtra.MEDIO)

@@ -1,0 +1,178 @@
+"""The results of a classroom: one row per student, one column per round; the gradebook; a
+student's history."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from preguntas.game import kinds, scoring
+from preguntas.game.csv_files import text_cell
+from preguntas.game.tallies import Confidence
+from preguntas.models import Aula, Respuesta, Ronda
+
+# A round with this many answers or more, and between these shares right, is flagged:
+# the class did no better than a coin.
+CHANCE_MIN_ANSWERS = 5
+CHANCE_BAND = (40, 60)
+
+
+@dataclass
+class RoundSummary:
+    ronda: Ronda
+    counts: dict[str, int] = field(default_factory=dict)  # answers per option of the kind
+    right: int = 0
+    confidence: Confidence = field(default_factory=Confidence)
+    previous: "RoundSummary | None" = None  # the first vote, when this round is a second one
+
+    def __post_init__(self):
+        self.kind = kinds.of(self.ronda)
+        self.counts = dict.fromkeys((option.key for option in self.kind.options()), 0)
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def options(self) -> list[tuple[str, int]]:
+        """(label, answers) for each option, in order."""
+        return [(option.label, self.counts[option.key]) for option in self.kind.options()]
+
+    @property
+    def correct_label(self) -> str:
+        return self.kind.label(self.ronda.correcta)
+
+    @property
+    def percent_right(self) -> int | None:
+        return round(100 * self.right / self.answered) if self.answered else None
+
+    @property
+    def shift(self) -> int | None:
+        """Points of % right gained (or lost) since the first vote."""
+        if self.previous is None or self.percent_right is None or self.previous.percent_right is None:
+            return None
+        return self.percent_right - self.previous.percent_right
+
+    @property
+    def near_chance(self) -> bool:
+        low, high = CHANCE_BAND
+        return self.answered >= CHANCE_MIN_ANSWERS and low <= self.percent_right <= high
+
+    def count(self, stored, sure: bool | None) -> bool:
+        """Count one answer; whether it was right."""
+        right = self.kind.is_right(stored, self.ronda.correcta)
+        self.counts[self.kind.option_of(stored)] += 1
+        self.right += right
+        self.confidence.count(right, sure)
+        return right
+
+
+@dataclass
+class StudentRow:
+    name: str
+    cells: list = field(default_factory=list)  # per round: True (right), False (wrong), None (no answer)
+    numero: str = ""  # the student id from the roster, if any
+    points: int | None = None  # speed points (scoring.py), when the classroom counts them
+    alumno_id: int | None = None
+
+    @property
+    def score(self) -> int:
+        return sum(1 for cell in self.cells if cell is True)
+
+
+@dataclass
+class Results:
+    rounds: list[RoundSummary]
+    students: list[StudentRow]
+    with_points: bool = False
+
+
+def classroom_results(aula: Aula) -> Results:
+    """Every round and student, ranked by right answers; with speed points on, each student's
+    points over the rounds that count (scoring.py)."""
+    rondas = list(aula.rondas.order_by("abierta", "pk"))
+    summaries = {r.pk: RoundSummary(r) for r in rondas}
+    for summary in summaries.values():
+        summary.previous = summaries.get(summary.ronda.anterior_id)
+    answers: dict[int, dict[int, bool]] = {}
+    for alumno_id, ronda_id, valor, seguro in Respuesta.objects.filter(ronda__aula=aula).values_list(
+        "alumno_id", "ronda_id", "valor", "seguro"
+    ):
+        answers.setdefault(alumno_id, {})[ronda_id] = summaries[ronda_id].count(valor, seguro)
+    points = scoring.scores(aula.rondas.que_cuentan(), with_points=True) if aula.puntos_velocidad else {}
+    students = [
+        StudentRow(
+            alumno.nombre,
+            [answers.get(alumno.pk, {}).get(r.pk) for r in rondas],
+            numero=alumno.numero,
+            points=(points[alumno.pk].points if alumno.pk in points else 0) if aula.puntos_velocidad else None,
+            alumno_id=alumno.pk,
+        )
+        for alumno in aula.alumnos.all()
+    ]
+    students.sort(key=lambda row: (-row.score, row.name.lower()))
+    return Results(rounds=list(summaries.values()), students=students, with_points=aula.puntos_velocidad)
+
+
+def csv_rows(results: Results):
+    """Rows for the CSV export: a header, one line per student, then the per-round totals."""
+    points = ["puntos"] if results.with_points else []
+    rounds = [text_cell(f"R{i}: {s.ronda.texto}") for i, s in enumerate(results.rounds, 1)]
+    yield ["alumno", "numero", "aciertos"] + points + rounds
+    symbol = {True: "1", False: "0", None: ""}
+    for row in results.students:
+        yield [text_cell(row.name), text_cell(row.numero), row.score] + ([row.points] if points else []) + [
+            symbol[cell] for cell in row.cells
+        ]
+    yield ["% aciertos", "", ""] + [""] * len(points) + [
+        "" if s.percent_right is None else s.percent_right for s in results.rounds
+    ]
+
+
+def gradebook_rows(aula: Aula):
+    """The gradebook: one row per student, one column per quiz run in the classroom, each cell
+    the number of its questions the student got right, over the rounds that count."""
+    rondas = list(
+        aula.rondas.que_cuentan().filter(cuestionario__isnull=False).select_related("cuestionario").order_by("abierta", "pk")
+    )
+    quizzes = list(dict.fromkeys(r.cuestionario for r in rondas))
+    by_id = {r.pk: r for r in rondas}
+    right: dict[tuple[int, int], int] = {}
+    for alumno_id, ronda_id, valor in Respuesta.objects.filter(ronda_id__in=by_id).values_list(
+        "alumno_id", "ronda_id", "valor"
+    ):
+        ronda = by_id[ronda_id]
+        key = (alumno_id, ronda.cuestionario_id)
+        right[key] = right.get(key, 0) + kinds.of(ronda).is_right(valor, ronda.correcta)
+    yield ["alumno", "numero"] + [text_cell(q.nombre) for q in quizzes]
+    for alumno in aula.alumnos.all():
+        yield [text_cell(alumno.nombre), text_cell(alumno.numero)] + [right.get((alumno.pk, q.pk), 0) for q in quizzes]
+
+
+@dataclass
+class HistoryRow:
+    ronda: Ronda
+    valor: object  # the student's stored answer; None if they did not answer
+    seguro: bool | None
+
+    @property
+    def right(self) -> bool | None:
+        return None if self.valor is None else kinds.of(self.ronda).is_right(self.valor, self.ronda.correcta)
+
+    @property
+    def answer_label(self) -> str | None:
+        return None if self.valor is None else kinds.of(self.ronda).label(self.valor)
+
+    @property
+    def correct_label(self) -> str:
+        return kinds.of(self.ronda).label(self.ronda.correcta)
+
+
+def student_history(alumno) -> list[tuple[object, list[HistoryRow]]]:
+    """Every round of the student's classroom since they joined, with their answer, by day."""
+    answers = {r: (v, s) for r, v, s in alumno.respuestas.values_list("ronda_id", "valor", "seguro")}
+    days: dict = {}
+    for ronda in alumno.aula.rondas.filter(abierta__gte=alumno.creado).order_by("abierta", "pk"):
+        valor, seguro = answers.get(ronda.pk, (None, None))
+        day = timezone.localdate(ronda.abierta)
+        days.setdefault(day, []).append(HistoryRow(ronda, valor, seguro))
+    return list(days.items())

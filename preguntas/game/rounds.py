@@ -1,0 +1,114 @@
+"""Rounds: pushing a question, closing it (by hand, at its deadline, or for a second vote)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from preguntas.game.errors import GameError, is_id, is_int
+from preguntas.models import Aula, Cuestionario, Pregunta, Ronda
+
+MAX_ROUND_SECONDS = 3600
+
+
+def open_round(aula: Aula) -> Ronda | None:
+    """The classroom's open round; one past its deadline counts as closed."""
+    ronda = aula.ronda_abierta()
+    return None if ronda is None or ronda.vencida() else ronda
+
+
+def close_overdue(aula: Aula) -> Ronda | None:
+    """Close the open round if its deadline passed; the caller announces it."""
+    ronda = aula.ronda_abierta()
+    if ronda is None or not ronda.vencida():
+        return None
+    try:
+        _close(ronda)
+    except GameError:  # closed meanwhile by another process
+        return None
+    return ronda
+
+
+def push(aula: Aula, user, question_id, seconds=None, quiz_id=None) -> tuple[Ronda | None, Ronda]:
+    """Open a round with a question (from one of the teacher's quizzes, if `quiz_id`); an open
+    round is closed first. Returns (closed, opened)."""
+    if not is_int(question_id):
+        raise GameError("invalid", _("«question» debe ser el id de una pregunta."))
+    if seconds is not None and (not is_int(seconds) or not 1 <= seconds <= MAX_ROUND_SECONDS):
+        raise GameError("invalid", _("«seconds» debe ser un entero entre 1 y %(max)s.") % {"max": MAX_ROUND_SECONDS})
+    pregunta = Pregunta.objects.visibles_para(user).filter(pk=question_id).first() if is_id(question_id) else None
+    if pregunta is None:
+        raise GameError("not_found", _("Esa pregunta no existe en tu banco."))
+    cuestionario = None
+    if quiz_id is not None:
+        if not is_int(quiz_id):
+            raise GameError("invalid", _("«quiz» debe ser el id de un cuestionario."))
+        cuestionario = Cuestionario.objects.filter(pk=quiz_id, propietario=user).first() if is_id(quiz_id) else None
+        if cuestionario is None:
+            raise GameError("not_found", _("Ese cuestionario no es tuyo."))
+    with transaction.atomic():
+        previous = aula.ronda_abierta()
+        if previous is not None:
+            _close(previous)
+        now = timezone.now()
+        ronda = Ronda(
+            aula=aula,
+            pregunta=pregunta,
+            tipo=pregunta.tipo,
+            texto=pregunta.texto,
+            correcta=pregunta.respuesta,
+            cuestionario=cuestionario,
+            abierta=now,
+            limite=now + timedelta(seconds=seconds) if seconds else None,
+        )
+        if seconds:
+            # Only the students here now: an absent student's extra time would hold up the class.
+            most = aula.alumnos.conectados().aggregate(most=Max("tiempo_extra"))["most"] or 100
+            ronda.cierre = ronda.limite_para(max(most, 100))
+        ronda.save()
+    return previous, ronda
+
+
+def revote(aula: Aula, round_id) -> tuple[Ronda, Ronda]:
+    """Peer instruction: stop an open round without revealing the answer and put the same
+    question to a second vote. Returns (first vote, second vote)."""
+    first = round_of(aula, round_id)
+    if not first.esta_abierta:
+        raise GameError("round_closed", _("Esa ronda ya está cerrada."))
+    with transaction.atomic():
+        _close(first)
+        second = Ronda.objects.create(
+            aula=aula,
+            pregunta=first.pregunta,
+            tipo=first.tipo,
+            texto=first.texto,
+            correcta=first.correcta,
+            cuestionario=first.cuestionario,
+            anterior=first,
+        )
+    return first, second
+
+
+def close(aula: Aula, round_id) -> Ronda:
+    ronda = round_of(aula, round_id)
+    if not ronda.esta_abierta:
+        raise GameError("round_closed", _("Esa ronda ya está cerrada."))
+    _close(ronda)
+    return ronda
+
+
+def _close(ronda: Ronda) -> None:
+    if not Ronda.objects.filter(pk=ronda.pk, cerrada__isnull=True).update(cerrada=timezone.now()):
+        raise GameError("round_closed", _("Esa ronda ya está cerrada."))
+    ronda.refresh_from_db(fields=["cerrada"])
+
+
+def round_of(aula: Aula, round_id) -> Ronda:
+    if not is_int(round_id):
+        raise GameError("invalid", _("«round» debe ser el id de una ronda."))
+    ronda = Ronda.objects.filter(aula=aula, pk=round_id).first() if is_id(round_id) else None
+    if ronda is None:
+        raise GameError("not_found", _("Esa ronda no existe en esta aula."))
+    return ronda

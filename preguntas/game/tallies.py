@@ -1,0 +1,98 @@
+"""How a round's answers add up: counts per option, who answered, right or wrong, how sure."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from preguntas.game import kinds
+from preguntas.models import Aula, Respuesta, Ronda
+
+
+def counts(ronda: Ronda) -> dict[str, int]:
+    """Answers per option of the round's kind (every option, zeros included)."""
+    kind = kinds.of(ronda)
+    result = empty_counts(ronda)
+    rows = Respuesta.objects.filter(ronda=ronda).order_by().values_list("valor").annotate(n=Count("pk"))
+    for stored, n in rows:
+        result[kind.option_of(stored)] += n
+    return result
+
+
+def empty_counts(ronda: Ronda | None) -> dict[str, int]:
+    kind = kinds.of(ronda) if ronda else kinds.get(kinds.DEFAULT)
+    return dict.fromkeys((option.key for option in kind.options()), 0)
+
+
+@dataclass
+class Tally:
+    round_id: int | None
+    counts: dict[str, int]
+    connected: int
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts.values())
+
+
+def tally(aula: Aula, ronda: Ronda | None) -> Tally:
+    """A round's counts so far, and how many students are connected."""
+    return Tally(ronda.pk if ronda else None, counts(ronda) if ronda else empty_counts(None), aula.alumnos.conectados().count())
+
+
+@dataclass
+class StudentStatus:
+    id: int
+    name: str
+    online: bool
+    answer: object = None  # the stored answer to the round, None if none
+    sure: bool | None = None
+
+
+def roster(aula: Aula, ronda: Ronda | None) -> list[StudentStatus]:
+    """Every student of the classroom, whether connected, and their answer to the round."""
+    answers = {}
+    if ronda is not None:
+        answers = {a: (v, s) for a, v, s in ronda.respuestas.values_list("alumno_id", "valor", "seguro")}
+    return [
+        StudentStatus(alumno.pk, alumno.nombre, alumno.online, *answers.get(alumno.pk, (None, None)))
+        for alumno in aula.alumnos.con_presencia()
+    ]
+
+
+@dataclass
+class Confidence:
+    """Answers whose student said how sure they were: right/wrong × sure/unsure."""
+
+    right_sure: int = 0
+    right_unsure: int = 0
+    wrong_sure: int = 0
+    wrong_unsure: int = 0
+
+    def count(self, right: bool, sure: bool | None) -> None:
+        if sure is not None:
+            name = f"{'right' if right else 'wrong'}_{'sure' if sure else 'unsure'}"
+            setattr(self, name, getattr(self, name) + 1)
+
+    def __bool__(self) -> bool:
+        return bool(self.right_sure + self.right_unsure + self.wrong_sure + self.wrong_unsure)
+
+
+@dataclass
+class Outcome:
+    """A closed round, answer by answer: each student's answer and whether it was right."""
+
+    ronda: Ronda
+    answers: dict[int, tuple[object, bool]]  # student id -> (stored answer, right)
+    counts: dict[str, int]  # answers per option
+    confidence: Confidence
+
+
+def outcome(ronda: Ronda) -> Outcome:
+    kind = kinds.of(ronda)
+    result = Outcome(ronda, {}, empty_counts(ronda), Confidence())
+    for alumno_id, stored, sure in ronda.respuestas.values_list("alumno_id", "valor", "seguro"):
+        right = kind.is_right(stored, ronda.correcta)
+        result.answers[alumno_id] = (stored, right)
+        result.counts[kind.option_of(stored)] += 1
+        result.confidence.count(right, sure)
+    return result

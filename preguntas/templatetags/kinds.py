@@ -1,0 +1,22 @@
+"""How an answer reads in a page, asked of its question's kind (game/kinds/)."""
+
+import json
+
+from django import template
+
+from preguntas.game import kinds
+
+register = template.Library()
+
+
+@register.filter
+def correct_label(obj) -> str:
+    """The right answer of a question (``respuesta``) or a round (``correcta``), as it reads."""
+    correct = obj.respuesta if hasattr(obj, "respuesta") else obj.correcta
+    return kinds.of(obj).label(correct)
+
+
+@register.filter
+def as_json(value) -> str:
+    """A value as JSON, for a data attribute the page's script reads back (JSON.parse)."""
+    return json.dumps(value)

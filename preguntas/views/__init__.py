@@ -1,0 +1,1 @@
+"""The pages. They call the rules in ``game/`` and tell sockets through ``realtime.notify``."""

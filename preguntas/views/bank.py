@@ -1,0 +1,56 @@
+"""The question bank: list, create and edit; CSV import, export and the blank template."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from preguntas.forms import CsvUploadForm, PreguntaForm
+from preguntas.game import bank, csv_files
+from preguntas.models import Pregunta
+from preguntas.views.common import bank_context, csv_response
+
+
+@login_required
+def preguntas(request: HttpRequest) -> HttpResponse:
+    return render(request, "preguntas/preguntas.html", bank_context(request))
+
+
+@login_required
+def pregunta_editar(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a question, or edit one of the teacher's own (shared ones are read-only)."""
+    pregunta = get_object_or_404(Pregunta, pk=pk, propietario=request.user) if pk else None
+    form = PreguntaForm(request.POST or None, instance=pregunta, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.instance.propietario = request.user
+        form.save()
+        messages.success(request, _("Pregunta guardada."))
+        return redirect("preguntas:preguntas")
+    return render(request, "preguntas/pregunta_editar.html", {"form": form, "pregunta": pregunta})
+
+
+@login_required
+def importar(request: HttpRequest) -> HttpResponse:
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = bank.import_questions(request.user, form.read_file())
+        if result.error:
+            form.add_error("archivo", result.error)
+            result = None
+        else:
+            form = CsvUploadForm()
+    context = {"form": form, "result": result, "max_rows": bank.MAX_ROWS, "max_kib": csv_files.MAX_BYTES // 1024}
+    return render(request, "preguntas/importar.html", context)
+
+
+@login_required
+def plantilla_csv(request: HttpRequest) -> HttpResponse:
+    return csv_response("plantilla-preguntas.csv", bank.template_rows())
+
+
+@login_required
+def exportar_csv(request: HttpRequest) -> HttpResponse:
+    """The teacher's visible bank: their own questions and the shared ones."""
+    return csv_response("preguntas.csv", bank.export_rows(Pregunta.objects.visibles_para(request.user)))

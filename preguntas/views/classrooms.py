@@ -1,0 +1,90 @@
+"""Classrooms: the list, settings, archive; the control panel and the projector; the answer page."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from preguntas.forms import AulaAjustesForm, AulaForm
+from preguntas.game import kinds
+from preguntas.models import Aula, Cuestionario
+from preguntas.views.common import bank_context, own_aula
+
+
+def alumno(request: HttpRequest, codigo: str = "") -> HttpResponse:
+    """The answer page. Everything after the join happens over the socket."""
+    context = {"codigo": codigo.upper()[:12], "opciones": _options()}
+    return render(request, "preguntas/alumno.html", context)
+
+
+def _options():
+    """The answers the live pages show: the default kind's (its tally keys, labels and values)."""
+    return kinds.get(kinds.DEFAULT).options()
+
+
+@login_required
+def aulas(request: HttpRequest) -> HttpResponse:
+    form = AulaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.propietario = request.user
+        aula = form.save()
+        messages.success(request, _("Aula «%(nombre)s» creada.") % {"nombre": aula.nombre})
+        return redirect("preguntas:panel", codigo=aula.codigo)
+    return render(request, "preguntas/aulas.html", {"aulas": Aula.objects.de(request.user), "form": form})
+
+
+@login_required
+def aula_editar(request: HttpRequest, codigo: str) -> HttpResponse:
+    aula = own_aula(request, codigo)
+    form = AulaAjustesForm(request.POST or None, instance=aula)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("preguntas:aulas")
+    return render(request, "preguntas/aula_editar.html", {"aula": aula, "form": form})
+
+
+@login_required
+@require_POST
+def aula_archivar(request: HttpRequest, codigo: str) -> HttpResponse:
+    aula = own_aula(request, codigo)
+    aula.archivada = not aula.archivada
+    aula.save(update_fields=["archivada"])
+    return redirect("preguntas:aulas")
+
+
+@login_required
+def panel(request: HttpRequest, codigo: str) -> HttpResponse:
+    aula = own_aula(request, codigo)
+    context = {
+        **bank_context(request),
+        "aula": aula,
+        "rondas": aula.rondas.filter(cerrada__isnull=False).order_by("-abierta")[:20],
+        "cuestionarios": Cuestionario.objects.filter(propietario=request.user),
+        "cuestionario": None,
+        "opciones": _options(),
+    }
+    if request.GET.get("cuestionario"):
+        quiz = get_object_or_404(Cuestionario, pk=request.GET["cuestionario"], propietario=request.user)
+        context.update(cuestionario=quiz, preguntas=quiz.en_orden())
+    return render(request, "preguntas/panel.html", context)
+
+
+@login_required
+def proyector(request: HttpRequest, codigo: str) -> HttpResponse:
+    """The classroom's big screen: join code and QR, the live question and its chart; no controls."""
+    aula = own_aula(request, codigo)
+    join_url = request.build_absolute_uri(reverse("preguntas:alumno_codigo", args=[aula.codigo]))
+    qr = segno.make(join_url, error="m").svg_inline(scale=8, border=2, dark="#212529", light="#ffffff")
+    context = {
+        "aula": aula,
+        "join_url": join_url,
+        "qr_svg": mark_safe(qr),  # generated here from our own URL, drawn as paths only
+        "nombres": request.GET.get("nombres") == "1",
+        "opciones": _options(),
+    }
+    return render(request, "preguntas/proyector.html", context)

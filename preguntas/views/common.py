@@ -1,0 +1,34 @@
+"""What several pages share: the teacher's own classroom, CSV downloads, the bank's filter."""
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from preguntas.models import Aula, Pregunta
+
+
+def own_aula(request: HttpRequest, codigo: str) -> Aula:
+    """A classroom of the logged-in teacher; anybody else's is a 404, not a 403."""
+    return get_object_or_404(Aula, codigo=codigo.upper(), propietario=request.user)
+
+
+def bank_context(request: HttpRequest) -> dict:
+    """The teacher's question bank, filtered by the search box (?q=) and topic (?tema=)."""
+    texto, tema = request.GET.get("q", "").strip(), request.GET.get("tema", "")
+    banco = Pregunta.objects.visibles_para(request.user)
+    return {
+        "preguntas": banco.buscar(texto, tema),
+        "temas": banco.exclude(tema="").values_list("tema", flat=True).distinct().order_by("tema"),
+        "q": texto,
+        "tema": tema,
+    }
+
+
+def csv_response(filename: str, rows) -> HttpResponse:
+    """A CSV download that spreadsheet programs open with the accents right."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheet programs read the accents right
+    csv.writer(response).writerows(rows)
+    return response

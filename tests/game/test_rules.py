@@ -1,0 +1,150 @@
+"""Rules of a live classroom, without a socket."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from preguntas.game import answers, rounds, students, tallies
+from preguntas.game.errors import GameError
+from preguntas.game.students import refresh_connections
+from preguntas.models import Conexion, Respuesta, Ronda
+from tests.factories import AlumnoFactory, AulaFactory, PreguntaFactory, RondaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_find_aula_ignores_case_and_archived_classrooms(aula):
+    assert students.find_aula("aula01") == aula
+    aula.archivada = True
+    aula.save()
+    assert students.find_aula("AULA01") is None
+
+
+def test_join_folds_white_space_and_numbers_repeated_names(aula):
+    assert students.join(aula, "  Ana \n María ").nombre == "Ana María"
+    assert students.join(aula, "Ana María").nombre == "Ana María 2"
+    assert students.join(aula, "Ana María").nombre == "Ana María 3"
+
+
+@pytest.mark.parametrize("name", ["", "   ", None, 42, "x" * 41])
+def test_join_refuses_empty_long_or_non_text_names(aula, name):
+    with pytest.raises(GameError) as error:
+        students.join(aula, name)
+    assert error.value.code == "invalid"
+
+
+@override_settings(QRT_MAX_STUDENTS_PER_CLASSROOM=2)
+def test_join_refuses_a_full_classroom(aula):
+    students.join(aula, "Ana")
+    students.join(aula, "Beto")
+    with pytest.raises(GameError) as error:
+        students.join(aula, "Carla")
+    assert error.value.code == "full"
+
+
+def test_rejoin_finds_the_student_only_in_their_classroom(aula):
+    ana = students.join(aula, "Ana")
+    assert students.rejoin(aula, ana.token) == ana
+    with pytest.raises(GameError) as error:
+        students.rejoin(AulaFactory(), ana.token)
+    assert error.value.code == "not_found"
+
+
+def test_tokens_are_long_and_distinct(aula):
+    tokens = {students.join(aula, f"A{i}").token for i in range(20)}
+    assert len(tokens) == 20
+    assert all(len(token) >= 32 for token in tokens)
+
+
+def test_push_snapshots_the_question_and_closes_the_open_round(aula, alice, pregunta):
+    closed, first = rounds.push(aula, alice, pregunta.pk)
+    assert closed is None
+    assert (first.texto, first.correcta, first.limite) == (pregunta.texto, True, None)
+    pregunta.texto = "Editada después"
+    pregunta.save()
+    closed, second = rounds.push(aula, alice, pregunta.pk, seconds=30)
+    assert closed == first and closed.cerrada is not None
+    assert Ronda.objects.get(pk=first.pk).texto == "Bogotá es la capital de Colombia."
+    assert second.limite - second.abierta == timedelta(seconds=30)
+    assert list(Ronda.objects.filter(cerrada__isnull=True)) == [second]
+
+
+def test_push_accepts_shared_questions_but_not_another_teachers(aula, alice, bob):
+    shared = PreguntaFactory(propietario=None)
+    assert rounds.push(aula, alice, shared.pk)[1].pregunta == shared
+    with pytest.raises(GameError) as error:
+        rounds.push(aula, alice, PreguntaFactory(propietario=bob).pk)
+    assert error.value.code == "not_found"
+
+
+@pytest.mark.parametrize("seconds", [0, -5, 3601, "10", 2.5, True])
+def test_push_refuses_a_bad_duration(aula, alice, pregunta, seconds):
+    with pytest.raises(GameError) as error:
+        rounds.push(aula, alice, pregunta.pk, seconds=seconds)
+    assert error.value.code == "invalid"
+
+
+def test_answer_is_stored_once(aula):
+    ronda = RondaFactory(aula=aula)
+    ana = AlumnoFactory(aula=aula)
+    answers.answer(aula, ana.pk, ronda.pk, False)
+    with pytest.raises(GameError) as error:
+        answers.answer(aula, ana.pk, ronda.pk, True)
+    assert error.value.code == "already_answered"
+    assert list(Respuesta.objects.values_list("valor", flat=True)) == [False]
+
+
+def test_a_round_past_its_deadline_refuses_answers_until_it_is_closed(aula):
+    ronda = RondaFactory(aula=aula, limite=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(GameError) as error:
+        answers.answer(aula, AlumnoFactory(aula=aula).pk, ronda.pk, True)
+    assert error.value.code == "round_closed"
+    assert rounds.open_round(aula) is None
+    assert rounds.close_overdue(aula) == ronda
+    assert Ronda.objects.get(pk=ronda.pk).cerrada is not None
+    assert rounds.close_overdue(aula) is None
+
+
+def test_close_twice_is_refused(aula):
+    ronda = RondaFactory(aula=aula)
+    rounds.close(aula, ronda.pk)
+    with pytest.raises(GameError) as error:
+        rounds.close(aula, ronda.pk)
+    assert error.value.code == "round_closed"
+
+
+def test_tally_counts_answers_and_connected_students(aula):
+    ronda = RondaFactory(aula=aula)
+    for i, value in enumerate([True, True, False]):
+        alumno = AlumnoFactory(aula=aula)
+        answers.answer(aula, alumno.pk, ronda.pk, value)
+        for _ in range(i):  # one student offline, one with a socket, one with two
+            Conexion.objects.create(alumno=alumno, proceso="p1")
+    result = tallies.tally(aula, ronda)
+    assert (result.round_id, result.counts, result.answered, result.connected) == (
+        ronda.pk, {"true": 2, "false": 1}, 3, 2
+    )
+
+
+def test_a_student_is_online_while_a_socket_is_open(aula):
+    ana = students.join(aula, "Ana")
+    _, conexion_id = students.enter(aula, {"token": ana.token}, "p1")
+    assert [(s.name, s.online) for s in tallies.roster(aula, None)] == [("Ana", True)]
+    students.leave(conexion_id)
+    assert [(s.name, s.online) for s in tallies.roster(aula, None)] == [("Ana", False)]
+
+
+def test_sockets_of_a_process_that_stopped_beating_do_not_count(aula):
+    alive, dead = AlumnoFactory(aula=aula), AlumnoFactory(aula=aula)
+    Conexion.objects.create(alumno=alive, proceso="alive")
+    Conexion.objects.create(alumno=dead, proceso="dead", visto=timezone.now() - timedelta(minutes=2))
+    assert list(aula.alumnos.conectados()) == [alive]
+    Conexion.objects.filter(proceso="alive").update(visto=timezone.now() - timedelta(minutes=2))
+    refresh_connections("alive")
+    assert list(aula.alumnos.conectados()) == [alive]
+    Conexion.objects.filter(proceso="dead").update(visto=timezone.now() - timedelta(hours=1))
+    refresh_connections("alive")
+    assert not Conexion.objects.filter(proceso="dead").exists()
+
