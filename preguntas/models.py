@@ -40,7 +40,7 @@ class PreguntaQuerySet(models.QuerySet):
 class Pregunta(models.Model):
     tipo = models.CharField(
         _("tipo"), max_length=12, default="tf", editable=False,
-        help_text=_("La clase de pregunta (preguntas/game/kinds/): verdadero o falso."),
+        help_text=_("La clase de pregunta; de momento, verdadero o falso."),
     )
     texto = models.CharField(_("enunciado"), max_length=300)
     respuesta = models.BooleanField(_("respuesta correcta"), help_text=_("Marcada: verdadero."))

@@ -176,7 +176,7 @@ def test_setlang_switches_the_language_with_a_cookie(client):
 def test_javascript_catalog_is_english_with_the_cookie(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     catalog = client.get(reverse("javascript-catalog")).content.decode()
-    assert '"Verdadero": "True"' in catalog
+    assert '"Sin respuesta": "No answer"' in catalog
     assert '"Respuesta enviada: %s": "Answer sent: %s"' in catalog
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from preguntas.game import kinds, scoring
 from preguntas.game.csv_files import text_cell
-from preguntas.game.tallies import Confidence
+from preguntas.game.tallies import Confidence, empty_counts
 from preguntas.models import Aula, Respuesta, Ronda
 
 # A round with this many answers or more, and between these shares right, is flagged:
@@ -19,14 +19,13 @@ CHANCE_BAND = (40, 60)
 @dataclass
 class RoundSummary:
     ronda: Ronda
-    counts: dict[str, int] = field(default_factory=dict)  # answers per option of the kind
     right: int = 0
     confidence: Confidence = field(default_factory=Confidence)
     previous: "RoundSummary | None" = None  # the first vote, when this round is a second one
 
     def __post_init__(self):
         self.kind = kinds.of(self.ronda)
-        self.counts = dict.fromkeys((option.key for option in self.kind.options()), 0)
+        self.counts = empty_counts(self.ronda)  # answers per option of the kind
 
     @property
     def answered(self) -> int:

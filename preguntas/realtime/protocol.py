@@ -176,7 +176,7 @@ class TallyFrame(TypedDict, total=False):
     answered: int
     connected: int
     answers: list[dict]
-    # plus one count per option of the round's kind ("true", "false")
+    # plus one count per option of the round's kind (game/kinds/)
 
 
 def tally(counts: Tally, answers: list[dict] | None = None) -> TallyFrame:

@@ -73,9 +73,10 @@ class Relay:
             return
         kind = event.get("type")
         if kind == "frame.send":
-            await self._send_all(self.members, event["text"])
+            text = event["text"]
+            await self._send_each((consumer, text) for consumer in list(self.members))
         elif kind == "frames.personal":
-            await self._deliver_personal(event)
+            await self._send_each(self._personal(event))
         else:
             for consumer in self._addressees(event.get("to")):
                 await consumer.dispatch(event)
@@ -86,28 +87,23 @@ class Relay:
         ids = set(to or ())
         return [c for c in self.members if c.alumno and c.alumno["id"] in ids]
 
-    @staticmethod
-    async def _send_all(consumers, text: str) -> None:
-        message = {"type": "websocket.send", "text": text}
-        for consumer in list(consumers):
-            try:
-                await consumer.base_send(message)
-            except Exception:  # one closed socket must not starve the others
-                log.debug("Could not deliver to a closing socket", exc_info=True)
-
-    async def _deliver_personal(self, event: dict) -> None:
-        """Each joined student here gets their own frame, if the event has one; teachers theirs."""
+    def _personal(self, event: dict):
+        """Each joined student here with a frame of their own in the event, and the teachers."""
         texts, teacher_text = event.get("students", {}), event.get("teachers")
         for consumer in list(self.members):
             if consumer in self.teachers:
                 text = teacher_text
             else:
                 text = texts.get(str(consumer.alumno["id"])) if consumer.alumno else None
-            if text is None:
-                continue
+            if text is not None:
+                yield consumer, text
+
+    @staticmethod
+    async def _send_each(deliveries) -> None:
+        for consumer, text in deliveries:
             try:
                 await consumer.base_send({"type": "websocket.send", "text": text})
-            except Exception:
+            except Exception:  # one closed socket must not starve the others
                 log.debug("Could not deliver to a closing socket", exc_info=True)
 
 
