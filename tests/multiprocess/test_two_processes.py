@@ -64,6 +64,7 @@ async def test_a_round_spans_two_daphne_processes(daphne_process, aula, alice, p
             "type": "closed",
             "round": round_id,
             "correct": True,
+            "right_options": ["true"],
             "true": sum(sent.values()),
             "false": len(sent) - sum(sent.values()),
         }
