@@ -3,6 +3,7 @@
 import re
 import unicodedata
 
+from confusable_homoglyphs import categories, confusables
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -21,13 +22,38 @@ def find_aula(code: str) -> Aula | None:
     return Aula.objects.activas().select_related("propietario").filter(codigo=code.upper()).first()
 
 
+# Characters that show nothing but are not format controls (category Cf, dropped too): the
+# combining grapheme joiner, Hangul and Khmer fillers, the Mongolian vowel separator, the blank
+# Braille pattern. With variation selectors, they could make "Ana" and "Ana" two students.
+INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
+VARIATION_SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0))
+# Scripts written together in one name (Japanese, Korean, Chinese), which is not a disguise.
+EAST_ASIAN = frozenset({"HAN", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO"})
+
+
+def visible(text: str) -> str:
+    """NFKC, without format and bidi controls or invisible fillers: what a reader sees."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKC", text)
+        if unicodedata.category(ch) != "Cf" and ch not in INVISIBLE and not any(ord(ch) in r for r in VARIATION_SELECTORS)
+    )
+
+
+def _disguised(name: str) -> bool:
+    """Letters of one alphabet among another's that look alike (a Cyrillic «А» in «Ana»)."""
+    scripts = categories.unique_aliases(name) - {"COMMON", "INHERITED"}
+    return len(scripts - EAST_ASIAN) + bool(scripts & EAST_ASIAN) > 1 and bool(confusables.is_dangerous(name))
+
+
 def clean_name(name) -> str:
-    """Trim and fold white space; refuse control characters and names with nothing visible."""
+    """Trim and fold white space, drop invisible characters; refuse control characters, names with
+    nothing visible and names that mix look-alike alphabets."""
     if not isinstance(name, str):
         raise GameError("invalid", _("El nombre debe ser texto."))
     name = " ".join(name.split())
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
         raise GameError("invalid", _("El nombre tiene caracteres no válidos."))
+    name = " ".join(visible(name).split())
     if not any(unicodedata.category(ch)[0] not in ("C", "Z") for ch in name):
         raise GameError("invalid", _("Escribe tu nombre para unirte."))
     if len(name) > settings.QRT_MAX_NAME_LENGTH:
@@ -35,12 +61,14 @@ def clean_name(name) -> str:
             "invalid",
             _("El nombre admite como mucho %(max)s caracteres.") % {"max": settings.QRT_MAX_NAME_LENGTH},
         )
+    if _disguised(name):
+        raise GameError("invalid", _("Escribe tu nombre con un solo alfabeto."))
     return name
 
 
 def name_key(name: str) -> str:
-    """How a typed name is matched to a roster seat: case, accents and spacing aside."""
-    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    """How a typed name is matched to a roster seat: case, accents, spacing and invisible characters aside."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(visible(name).split()).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

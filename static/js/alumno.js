@@ -17,6 +17,8 @@
   let backToWaiting = null;
   let closedRound = null;   // the `closed` frame of our round, until our `result` comes
   let resultTimer = null;
+  let resendTimer = null;
+  const RESEND_MS = 2000;   // about how long after `unavailable` an answer is sent again
   const RESULT_WAIT_MS = 1500;  // how long a `closed` waits for our `result` before showing without it
 
   const tokenKey = (c) => "qrt-token-" + c;
@@ -180,6 +182,16 @@
       setQueued(null);
       renderAnswer();
       $("estado-envio").textContent = frame.detail;
+    } else if (frame.code === "unavailable") {
+      // The server could not store our answer: it stays queued, and goes again in a moment.
+      clearTimeout(resendTimer);
+      resendTimer = setTimeout(sendQueuedAgain, RESEND_MS * (0.5 + Math.random()));
+    }
+  }
+
+  function sendQueuedAgain() {
+    if (queued && joined && round && queued.round === round.round) {
+      socket.send({type: "answer", round: queued.round, value: queued.value, sure: queued.sure});
     }
   }
 

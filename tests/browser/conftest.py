@@ -124,6 +124,7 @@ class LiveApp:
         self.port = _pick_port()
         self.process: subprocess.Popen | None = None
         self.started_once = False
+        self.app = "QuestionsRT.asgi:application"
         self.env = {
             **os.environ,
             "DATABASE_URL": _database_url(),
@@ -163,7 +164,7 @@ class LiveApp:
 
     def _serve(self, timeout: float) -> bool:
         daphne = Path(sys.executable).with_name("daphne")
-        command = [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), "QuestionsRT.asgi:application"]
+        command = [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), self.app]
         with open(self.log_path, "ab") as log:
             log.write(f"\n=== {' '.join(command)}\n".encode())
             self.process = subprocess.Popen(

@@ -83,3 +83,14 @@ def test_a_join_frame_with_a_seat_claims_it(aula):
     ana = seat(aula, "Ana")
     alumno, conexion_id = students.enter(aula, {"type": "join", "seat": ana.pk}, "proc")
     assert alumno.pk == ana.pk and alumno.conexiones.get().pk == conexion_id
+
+
+def test_a_roster_name_is_stored_without_bidi_controls_and_matched_without_invisibles(aula):
+    from preguntas.game import roster
+
+    stored = roster.add(aula, "ok\u202eevil")
+    assert stored.nombre == "okevil"
+    roster.add(aula, "Ana García")
+    assert students.join(aula, "Ana\u200b García").nombre == "Ana García"  # the seat, not a new student
+    with pytest.raises(ValueError):
+        roster.add(aula, "\u0410na García")  # look-alike letters

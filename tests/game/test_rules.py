@@ -148,3 +148,27 @@ def test_sockets_of_a_process_that_stopped_beating_do_not_count(aula):
     refresh_connections("alive")
     assert not Conexion.objects.filter(proceso="dead").exists()
 
+
+
+INVISIBLE_TWINS = [
+    "Ana\u200b", "\u200bAna", "Ana\u2060", "Ana\u200d", "\ufeffAna", "Ana\u00ad", "Ana\u034f", "Ana\u3164",
+    "Ana\u2800", "A\u202ena", "Ana\ufe0f", "Ａｎａ",
+]
+
+
+@pytest.mark.parametrize("twin", INVISIBLE_TWINS)
+def test_a_name_that_only_looks_like_another_is_numbered_not_a_new_ana(aula, twin):
+    students.join(aula, "Ana")
+    assert students.join(aula, twin).nombre == "Ana 2"
+
+
+@pytest.mark.parametrize("disguised", ["\u0410na", "\u0391na", "Ana\u0301" + "\u0441"])
+def test_names_mixing_look_alike_alphabets_are_refused(aula, disguised):
+    with pytest.raises(GameError) as error:
+        students.join(aula, disguised)
+    assert error.value.code == "invalid"
+
+
+@pytest.mark.parametrize("name", ["Анна Петрова", "山田 はな", "María José", "Nguyễn Văn A", "محمد", "O’Neill"])
+def test_names_in_any_one_alphabet_are_kept_as_written(aula, name):
+    assert students.join(aula, name).nombre == name

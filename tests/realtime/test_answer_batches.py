@@ -51,3 +51,27 @@ async def test_frames_reach_only_the_sockets_of_their_classroom(aula, alice, pre
     for s in (teacher_socket, mine, elsewhere):
         await s.disconnect()
 
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_one_students_out_of_range_round_fails_nobody_elses_answer(aula, alice, pregunta):
+    teacher_socket, _ = await teacher(aula.codigo, alice)
+    students = [await student(aula.codigo, f"Alumno {i:02}") for i in range(12)]
+    intruder, _, _ = await student(aula.codigo, "Intruso")
+    await send(teacher_socket, {"type": "push", "question": pregunta.pk})
+    question = await receive_type(teacher_socket, "question")
+    await asyncio.gather(*(receive_type(s, "question") for s, _, _ in students + [(intruder, None, None)]))
+
+    await asyncio.gather(
+        send(intruder, {"type": "answer", "round": 2**63, "value": True}),
+        *(send(s, {"type": "answer", "round": question["round"], "value": True}) for s, _, _ in students),
+    )
+    assert (await receive(intruder))["code"] == "not_found"
+    acks = await asyncio.gather(*(receive(s) for s, _, _ in students))
+    assert [a["type"] for a in acks] == ["answered"] * 12
+    stored = await database_sync_to_async(lambda: Respuesta.objects.filter(ronda_id=question["round"]).count())()
+    assert stored == 12
+    for s, _, _ in students:
+        await s.disconnect()
+    await intruder.disconnect()
+    await teacher_socket.disconnect()
