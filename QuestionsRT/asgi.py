@@ -10,8 +10,8 @@ django_asgi_app = get_asgi_application()
 
 # Imported after Django is set up: these touch the models.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from QuestionsRT.origin import OriginValidator  # noqa: E402
 from preguntas.routing import websocket_urlpatterns  # noqa: E402
 from usuarios.socket_auth import SocketAuthStack  # noqa: E402
 
@@ -24,6 +24,6 @@ gc.set_threshold(50_000, 50, 100)
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(SocketAuthStack(URLRouter(websocket_urlpatterns))),
+        "websocket": OriginValidator(SocketAuthStack(URLRouter(websocket_urlpatterns))),
     }
 )

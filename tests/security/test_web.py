@@ -144,6 +144,8 @@ def test_every_post_form_on_every_page_carries_the_csrf_token(client, aula, preg
 # Origin on sockets --------------------------------------------------------------------
 
 FOREIGN_ORIGINS = [
+    b"http://localhost:9999",  # the same host, another port
+    b"https://localhost",  # the same host, another scheme
     b"http://evil.example",
     b"https://evil.example",
     b"http://localhost.evil.example",
@@ -165,15 +167,53 @@ async def test_a_cross_site_page_cannot_open_a_teacher_socket_with_the_teachers_
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("origin", [b"http://localhost", b"http://localhost:8000", b"https://127.0.0.1:8443"])
-async def test_the_sites_own_origin_opens_the_teacher_socket(aula, alice, origin):
-    headers = [(b"host", b"localhost"), (b"origin", origin), (b"cookie", await session_cookie(alice))]
+@pytest.mark.parametrize(
+    "host, origin, proxy_proto",
+    [
+        (b"localhost", b"http://localhost", None),
+        (b"localhost:8000", b"http://localhost:8000", None),
+        (b"127.0.0.1:8443", b"https://127.0.0.1:8443", b"https"),  # TLS ended at the proxy
+    ],
+)
+async def test_the_sites_own_origin_opens_the_teacher_socket(aula, alice, settings, host, origin, proxy_proto):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    headers = [(b"host", host), (b"origin", origin), (b"cookie", await session_cookie(alice))]
+    if proxy_proto:
+        headers.append((b"x-forwarded-proto", proxy_proto))
     communicator = WebsocketCommunicator(application, f"/ws/aula/{aula.codigo}/", headers=headers)
     connected, _ = await communicator.connect()
     assert connected
     state = await receive(communicator)
     assert state["type"] == "state" and "students" in state  # the teacher's state
     await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "trusted, origin, accepted",
+    [
+        (["https://quiz.example.org"], b"https://quiz.example.org", True),
+        (["https://*.example.org"], b"https://aula.example.org", True),
+        (["https://*.example.org"], b"http://aula.example.org", False),
+        (["https://quiz.example.org"], b"https://quiz.example.org:8443", False),
+    ],
+)
+async def test_csrf_trusted_origins_open_sockets_as_they_post_forms(aula, alice, settings, trusted, origin, accepted):
+    settings.CSRF_TRUSTED_ORIGINS = trusted
+    headers = [(b"host", b"localhost"), (b"origin", origin), (b"cookie", await session_cookie(alice))]
+    communicator = WebsocketCommunicator(application, f"/ws/aula/{aula.codigo}/", headers=headers)
+    connected, _ = await communicator.connect()
+    assert connected is accepted
+    if connected:
+        await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_host_outside_allowed_hosts_is_refused_even_with_a_matching_origin(aula, alice):
+    headers = [(b"host", b"evil.example"), (b"origin", b"http://evil.example"), (b"cookie", await session_cookie(alice))]
+    communicator = WebsocketCommunicator(application, f"/ws/aula/{aula.codigo}/", headers=headers)
+    connected, _ = await communicator.connect()
+    assert not connected
 
 
 # Login lockout ------------------------------------------------------------------------
