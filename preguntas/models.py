@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 
-# A socket counts as connected while its process's heartbeat is this recent (presence.py).
-CONNECTION_STALE_AFTER = timedelta(seconds=60)
+# A server process is alive while its heartbeat (realtime/presence.py) is this recent; its
+# sockets count as connected while it is.
+PROCESS_STALE_AFTER = timedelta(seconds=10)
 
 
 def new_join_code() -> str:
@@ -227,22 +228,45 @@ class Alumno(models.Model):
         return self.nombre
 
 
+class ProcesoQuerySet(models.QuerySet):
+    def vivos(self, now=None):
+        return self.filter(visto__gte=(now or timezone.now()) - PROCESS_STALE_AFTER)
+
+    def muertos(self, now=None):
+        return self.filter(visto__lt=(now or timezone.now()) - PROCESS_STALE_AFTER)
+
+
+class Proceso(models.Model):
+    """A server process with sockets open; it refreshes ``visto`` while it lives."""
+
+    id = models.CharField(max_length=32, primary_key=True)
+    visto = models.DateTimeField(default=timezone.now)
+    perdido = models.BooleanField(default=False, help_text=_("Dejó de latir y sus aulas ya lo saben."))
+
+    objects = ProcesoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proceso")
+        verbose_name_plural = _("procesos")
+
+
 class ConexionQuerySet(models.QuerySet):
     def vivas(self, now=None):
-        """Sockets whose server process has sent a heartbeat recently (see presence.py)."""
-        return self.filter(visto__gte=(now or timezone.now()) - CONNECTION_STALE_AFTER)
+        """Sockets of a live process (one that beat recently)."""
+        return self.filter(proceso__in=Proceso.objects.vivos(now).values("id"))
+
 
 
 class Conexion(models.Model):
     """An open student socket, held by one server process.
 
-    The process refreshes `visto` while it lives, so the sockets of a process that
-    died without closing them stop counting as connected.
+    The sockets of a process that died without closing them stop counting as connected when
+    its heartbeat stops (``Proceso``), and are deleted by another process's heartbeat.
     """
 
     alumno = models.ForeignKey(Alumno, on_delete=models.CASCADE, related_name="conexiones")
     proceso = models.CharField(max_length=32, db_index=True)
-    visto = models.DateTimeField(default=timezone.now, db_index=True)
+    visto = models.DateTimeField(_("abierta"), default=timezone.now, db_index=True)
 
     objects = ConexionQuerySet.as_manager()
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from preguntas.game.errors import GameError, is_id
-from preguntas.models import CONNECTION_STALE_AFTER, Alumno, Aula, Conexion, new_token
+from preguntas.models import PROCESS_STALE_AFTER, Alumno, Aula, Conexion, Proceso, new_token
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as models.new_token makes them
-# Connections of a process silent this long are deleted (they stopped counting long before).
-FORGET_AFTER = CONNECTION_STALE_AFTER * 10
+# The sockets of a process silent this long are deleted (they stopped counting long before).
+FORGET_AFTER = PROCESS_STALE_AFTER * 10
 
 
 def find_aula(code: str) -> Aula | None:
@@ -157,11 +157,21 @@ def leave(conexion_id: int) -> None:
     Conexion.objects.filter(pk=conexion_id).delete()
 
 
-def refresh_connections(proceso: str) -> None:
-    """A server process's heartbeat: its connections stay alive; long-dead ones are forgotten."""
+def heartbeat(proceso: str) -> list[Aula]:
+    """A server process is alive. Returns the classrooms with sockets of a process that has
+    stopped beating since the last look (their teachers' counts must drop), and forgets the
+    sockets of processes dead for long."""
     now = timezone.now()
-    Conexion.objects.filter(proceso=proceso).update(visto=now)
-    Conexion.objects.filter(visto__lt=now - FORGET_AFTER).delete()
+    Proceso.objects.update_or_create(pk=proceso, defaults={"visto": now, "perdido": False})
+    lost = list(Proceso.objects.muertos(now).filter(perdido=False).values_list("pk", flat=True))
+    aulas = []
+    if lost:
+        Proceso.objects.filter(pk__in=lost).update(perdido=True)
+        aulas = list(Aula.objects.filter(alumnos__conexiones__proceso__in=lost).distinct())
+    forget = now - FORGET_AFTER
+    Conexion.objects.filter(visto__lt=forget).exclude(proceso__in=Proceso.objects.vivos(now).values("id")).delete()
+    Proceso.objects.filter(visto__lt=forget).delete()
+    return aulas
 
 
 def extra_time(alumno_ids) -> dict[int, int]:

@@ -74,6 +74,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
         self.is_teacher = bool(user and user.is_authenticated and user.pk == self.aula.propietario_id)
         self._window_start, self._window_frames = time.monotonic(), 0
         if self.is_teacher:
+            await heartbeat().opened()  # this process then notices another one's death
             self._pending_answers: list[dict] = []
             self._roster_dirty = False
             self._roster_sent = 0.0
@@ -90,6 +91,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
         if self.relay is not None:
             await self.relay.remove(self)
         if self.is_teacher:
+            heartbeat().closed()
             for task in (self._flush_task, self._deadline_task):
                 if task:
                     task.cancel()
@@ -163,7 +165,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
             self.relay = None
             raise
         self.alumno = {"id": alumno.pk, "name": alumno.nombre}
-        heartbeat().opened()
+        await heartbeat().opened()
         await self._send(protocol.joined(alumno))
         await self._send(state)
         await self._notify_teacher(protocol.presence_changed())

@@ -1,9 +1,10 @@
 """Which students are connected, across server processes.
 
-Each open student socket is a `Conexion` row tagged with this process's id. While
-the process has sockets open it refreshes their `visto` every HEARTBEAT; a process
-that dies without closing its sockets stops refreshing, and after
-CONNECTION_STALE_AFTER its sockets no longer count (models.Conexion.objects.vivas).
+Each open student socket is a `Conexion` row tagged with this process's id. While the
+process has sockets open it beats every HEARTBEAT_SECONDS (a `Proceso` row); the sockets
+of a process that died without closing them stop counting once its beat is older than
+models.PROCESS_STALE_AFTER, and the next beat of any live process tells those classrooms'
+teachers, whose counts then drop.
 """
 
 import asyncio
@@ -12,26 +13,31 @@ import uuid
 
 from channels.db import database_sync_to_async
 
-from preguntas.game.students import refresh_connections
+from preguntas.game.students import heartbeat as beat
+from preguntas.realtime import protocol
+from preguntas.realtime.outbox import outbox
 from preguntas.realtime.per_loop import per_loop
 
 log = logging.getLogger(__name__)
 
 PROCESS_ID = uuid.uuid4().hex
-HEARTBEAT_SECONDS = 20
+HEARTBEAT_SECONDS = 2
 
 
 class Heartbeat:
-    """Runs while this process (event loop) has student sockets open."""
+    """Runs while this process (event loop) has sockets open."""
 
     def __init__(self):
         self.open = 0
         self.task = None
 
-    def opened(self) -> None:
+    async def opened(self) -> None:
+        """A socket opened; the first one beats before it returns, so that the sockets of this
+        process count as connected from the start."""
         self.open += 1
         if self.task is None:
             self.task = asyncio.ensure_future(self._beat())
+            await self._beat_once()
 
     def closed(self) -> None:
         self.open -= 1
@@ -42,10 +48,14 @@ class Heartbeat:
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
-            try:
-                await database_sync_to_async(refresh_connections)(PROCESS_ID)
-            except Exception:
-                log.exception("Presence heartbeat failed; retrying")
+            await self._beat_once()
+
+    async def _beat_once(self) -> None:
+        try:
+            for aula in await database_sync_to_async(beat)(PROCESS_ID):
+                await outbox().send(aula.teacher_group_name, protocol.presence_changed())
+        except Exception:
+            log.exception("Presence heartbeat failed; retrying")
 
 
 heartbeat = per_loop(Heartbeat)

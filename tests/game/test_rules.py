@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from preguntas.game import answers, rounds, students, tallies
 from preguntas.game.errors import GameError
-from preguntas.game.students import refresh_connections
-from preguntas.models import Conexion, Respuesta, Ronda
+from preguntas.game.students import heartbeat
+from preguntas.models import Conexion, Proceso, Respuesta, Ronda
 from tests.factories import AlumnoFactory, AulaFactory, PreguntaFactory, RondaFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +122,7 @@ def test_tally_counts_answers_and_connected_students(aula):
         answers.answer(aula, alumno.pk, ronda.pk, value)
         for _ in range(i):  # one student offline, one with a socket, one with two
             Conexion.objects.create(alumno=alumno, proceso="p1")
+    heartbeat("p1")
     result = tallies.tally(aula, ronda)
     assert (result.round_id, result.counts, result.answered, result.connected) == (
         ronda.pk, {"true": 2, "false": 1}, 3, 2
@@ -131,6 +132,7 @@ def test_tally_counts_answers_and_connected_students(aula):
 def test_a_student_is_online_while_a_socket_is_open(aula):
     ana = students.join(aula, "Ana")
     _, conexion_id = students.enter(aula, {"token": ana.token}, "p1")
+    heartbeat("p1")
     assert [(s.name, s.online) for s in tallies.roster(aula, None)] == [("Ana", True)]
     students.leave(conexion_id)
     assert [(s.name, s.online) for s in tallies.roster(aula, None)] == [("Ana", False)]
@@ -138,15 +140,42 @@ def test_a_student_is_online_while_a_socket_is_open(aula):
 
 def test_sockets_of_a_process_that_stopped_beating_do_not_count(aula):
     alive, dead = AlumnoFactory(aula=aula), AlumnoFactory(aula=aula)
-    Conexion.objects.create(alumno=alive, proceso="alive")
-    Conexion.objects.create(alumno=dead, proceso="dead", visto=timezone.now() - timedelta(minutes=2))
+    long_ago = timezone.now() - timedelta(minutes=2)
+    Conexion.objects.create(alumno=alive, proceso="alive", visto=long_ago)
+    Conexion.objects.create(alumno=dead, proceso="dead", visto=long_ago)
+    Proceso.objects.create(pk="dead", visto=long_ago + timedelta(seconds=90))
+    heartbeat("alive")
     assert list(aula.alumnos.conectados()) == [alive]
-    Conexion.objects.filter(proceso="alive").update(visto=timezone.now() - timedelta(minutes=2))
-    refresh_connections("alive")
-    assert list(aula.alumnos.conectados()) == [alive]
-    Conexion.objects.filter(proceso="dead").update(visto=timezone.now() - timedelta(hours=1))
-    refresh_connections("alive")
-    assert not Conexion.objects.filter(proceso="dead").exists()
+
+
+def test_a_socket_counts_while_its_process_beats(aula):
+    ana = AlumnoFactory(aula=aula)
+    Conexion.objects.create(alumno=ana, proceso="p1")
+    assert list(aula.alumnos.conectados()) == []
+    heartbeat("p1")
+    assert list(aula.alumnos.conectados()) == [ana]
+
+
+def test_the_first_beat_after_a_process_dies_names_its_classrooms_once(aula):
+    other = AulaFactory()
+    opened = timezone.now() - timedelta(seconds=30)
+    for classroom, proceso in ((aula, "dead"), (other, "alive")):
+        Conexion.objects.create(alumno=AlumnoFactory(aula=classroom), proceso=proceso, visto=opened)
+    heartbeat("alive")
+    heartbeat("dead")
+    assert heartbeat("alive") == []
+    Proceso.objects.filter(pk="dead").update(visto=timezone.now() - timedelta(seconds=11))
+    assert heartbeat("alive") == [aula]
+    assert heartbeat("alive") == []
+    assert list(aula.alumnos.conectados()) == [] and other.alumnos.conectados().count() == 1
+
+
+def test_sockets_of_a_process_dead_for_long_are_forgotten(aula):
+    long_ago = timezone.now() - timedelta(hours=1)
+    Conexion.objects.create(alumno=AlumnoFactory(aula=aula), proceso="dead", visto=long_ago)
+    Proceso.objects.create(pk="dead", visto=long_ago)
+    heartbeat("alive")
+    assert not Conexion.objects.filter(proceso="dead").exists() and not Proceso.objects.filter(pk="dead").exists()
 
 
 

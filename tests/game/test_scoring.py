@@ -8,7 +8,7 @@ from django.utils import timezone
 from preguntas.game import answers, rounds, scoring
 from preguntas.game.answers import Attempt
 from preguntas.game.errors import GameError
-from preguntas.models import Clasificacion, Conexion
+from preguntas.models import Clasificacion, Conexion, Proceso
 from preguntas.realtime import protocol
 from tests.factories import AlumnoFactory, CuestionarioFactory, PreguntaFactory, RespuestaFactory, RondaFactory
 
@@ -136,6 +136,7 @@ def test_speed_points_appear_in_the_frames_only_when_turned_on(aula):
 def connected(**kwargs):
     alumno = AlumnoFactory(**kwargs)
     Conexion.objects.create(alumno=alumno, proceso="test")
+    Proceso.objects.get_or_create(pk="test")
     return alumno
 
 
