@@ -8,6 +8,7 @@ DATABASE_URL (PostgreSQL) and REDIS_URL (channels-redis); see docs/deploy.md.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "csp",
     "django_bootstrap5",
     "usuarios",
     "preguntas",
@@ -42,7 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "QuestionsRT.security.SecurityHeadersMiddleware",
+    "QuestionsRT.security.SocketOriginCSPMiddleware",
+    "QuestionsRT.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -169,8 +172,9 @@ QRT_TALLY_INTERVAL_MS = env_int("QRT_TALLY_INTERVAL_MS", 100)
 
 # Security headers and login lockout (docs/security.md). Django's defaults already send
 # nosniff, Referrer-Policy same-origin, COOP same-origin and X-Frame-Options DENY: spelled
-# out so that changing one is deliberate. QuestionsRT/security.py adds the
-# Content-Security-Policy and the Permissions-Policy.
+# out so that changing one is deliberate. django-csp sends the Content-Security-Policy
+# (QuestionsRT/security.py adds ws(s)://<host> to connect-src) and QuestionsRT/security.py
+# the Permissions-Policy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -178,7 +182,27 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-QRT_CSP_REPORT_ONLY = env_bool("QRT_CSP_REPORT_ONLY", default=False)
+# Scripts, styles, images and fonts from this site only, and a WebSocket back to it: no
+# inline scripts, inline event handlers or inline styles, no eval, no framing, no plugins.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap's CSS draws a few icons (select arrows, close buttons) as data: SVGs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env_bool("QRT_CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, _CSP
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP, None
 QRT_LOGIN_MAX_FAILURES = env_int("QRT_LOGIN_MAX_FAILURES", 5)  # failed passwords per username and address
 QRT_LOGIN_LOCKOUT_SECONDS = env_int("QRT_LOGIN_LOCKOUT_SECONDS", 900)  # counting window and lockout
 
