@@ -5,6 +5,7 @@ in-memory channel layer. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS,
 DATABASE_URL (PostgreSQL) and REDIS_URL (channels-redis); see docs/deploy.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
     "csp",
     "django_bootstrap5",
     "usuarios",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "QuestionsRT.urls"
@@ -122,6 +125,12 @@ if _REDIS_URL:
             "KEY_PREFIX": "qrt",
         }
     }
+
+# django-axes refuses a locked (username, address) before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -203,8 +212,21 @@ if env_bool("QRT_CSP_REPORT_ONLY", default=False):
     CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, _CSP
 else:
     CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP, None
-QRT_LOGIN_MAX_FAILURES = env_int("QRT_LOGIN_MAX_FAILURES", 5)  # failed passwords per username and address
-QRT_LOGIN_LOCKOUT_SECONDS = env_int("QRT_LOGIN_LOCKOUT_SECONDS", 900)  # counting window and lockout
+# Login lockout by django-axes: failed passwords are counted in the database, which every
+# server process shares, per username and client address. The login forms show the lock
+# (usuarios/forms.py); AxesMiddleware answers for any other login that Axes refuses.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("QRT_LOGIN_MAX_FAILURES", 5)
+# Failures are forgotten this long after the last one; a lock lasts this long after the failure that set it.
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("QRT_LOGIN_LOCKOUT_SECONDS", 900))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # retrying while locked does not make the lock longer
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "usuarios.lockout.username"
+# The client address is REMOTE_ADDR, which Daphne's --proxy-headers takes from the
+# X-Forwarded-For that nginx sets (docs/deploy.md); a header the client sends is never read.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_DISABLE_ACCESS_LOG = True  # failed attempts only, no log of every successful login
 
 if not DEBUG:
     # Production (docs/deploy.md): HTTPS ends at the reverse proxy, which says so in
