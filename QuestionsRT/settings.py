@@ -13,7 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from QuestionsRT.env import env_bool, env_int, env_list, env_str, redis_database
+from QuestionsRT.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,16 +115,6 @@ if _REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-
-if _REDIS_URL:
-    # Shared by every process, so that the login lockout counts attempts across them.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_CACHE_URL") or redis_database(_REDIS_URL, 1),
-            "KEY_PREFIX": "qrt",
-        }
-    }
 
 # django-axes refuses a locked (username, address) before the password is checked.
 AUTHENTICATION_BACKENDS = [
