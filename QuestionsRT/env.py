@@ -4,7 +4,6 @@ Each helper refuses a value it cannot understand instead of guessing.
 """
 
 import os
-from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,9 +42,3 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def redis_database(url: str, number: int) -> str:
-    """The same Redis server as `url`, another database number (the cache's own)."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{number}"))

@@ -5,13 +5,15 @@ in-memory channel layer. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS,
 DATABASE_URL (PostgreSQL) and REDIS_URL (channels-redis); see docs/deploy.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from QuestionsRT.env import env_bool, env_int, env_list, env_str, redis_database
+from QuestionsRT.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +37,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
+    "csp",
     "django_bootstrap5",
     "usuarios",
     "preguntas",
@@ -42,7 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "QuestionsRT.security.SecurityHeadersMiddleware",
+    "QuestionsRT.security.SocketOriginCSPMiddleware",
+    "QuestionsRT.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -51,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "QuestionsRT.urls"
@@ -110,15 +116,11 @@ if _REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-if _REDIS_URL:
-    # Shared by every process, so that the login lockout counts attempts across them.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_CACHE_URL") or redis_database(_REDIS_URL, 1),
-            "KEY_PREFIX": "qrt",
-        }
-    }
+# django-axes refuses a locked (username, address) before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -169,8 +171,9 @@ QRT_TALLY_INTERVAL_MS = env_int("QRT_TALLY_INTERVAL_MS", 100)
 
 # Security headers and login lockout (docs/security.md). Django's defaults already send
 # nosniff, Referrer-Policy same-origin, COOP same-origin and X-Frame-Options DENY: spelled
-# out so that changing one is deliberate. QuestionsRT/security.py adds the
-# Content-Security-Policy and the Permissions-Policy.
+# out so that changing one is deliberate. django-csp sends the Content-Security-Policy
+# (QuestionsRT/security.py adds ws(s)://<host> to connect-src) and QuestionsRT/security.py
+# the Permissions-Policy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -178,9 +181,42 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-QRT_CSP_REPORT_ONLY = env_bool("QRT_CSP_REPORT_ONLY", default=False)
-QRT_LOGIN_MAX_FAILURES = env_int("QRT_LOGIN_MAX_FAILURES", 5)  # failed passwords per username and address
-QRT_LOGIN_LOCKOUT_SECONDS = env_int("QRT_LOGIN_LOCKOUT_SECONDS", 900)  # counting window and lockout
+# Scripts, styles, images and fonts from this site only, and a WebSocket back to it: no
+# inline scripts, inline event handlers or inline styles, no eval, no framing, no plugins.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap's CSS draws a few icons (select arrows, close buttons) as data: SVGs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env_bool("QRT_CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, _CSP
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP, None
+# Login lockout by django-axes: failed passwords are counted in the database, which every
+# server process shares, per username and client address. The login forms show the lock
+# (usuarios/forms.py); AxesMiddleware answers for any other login that Axes refuses.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("QRT_LOGIN_MAX_FAILURES", 5)
+# Failures are forgotten this long after the last one; a lock lasts this long after the failure that set it.
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("QRT_LOGIN_LOCKOUT_SECONDS", 900))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # retrying while locked does not make the lock longer
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "usuarios.lockout.username"
+# The client address is REMOTE_ADDR, which Daphne's --proxy-headers takes from the
+# X-Forwarded-For that nginx sets (docs/deploy.md); a header the client sends is never read.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_DISABLE_ACCESS_LOG = True  # failed attempts only, no log of every successful login
 
 if not DEBUG:
     # Production (docs/deploy.md): HTTPS ends at the reverse proxy, which says so in

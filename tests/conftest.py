@@ -10,7 +10,6 @@ import contextlib
 import pytest
 from asgiref.sync import SyncToAsync
 from channels.testing import WebsocketCommunicator
-from django.core.cache import cache
 from django.db import connections
 
 from tests.factories import AulaFactory, PreguntaFactory, TeacherFactory
@@ -42,12 +41,6 @@ def _close_orm_thread_connections(django_db_setup):
     """The consumers' ORM thread keeps its connection; close it before the test database is dropped."""
     yield
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Login attempts are counted in the cache (Redis in `make test`): every test starts afresh."""
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

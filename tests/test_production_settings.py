@@ -134,6 +134,15 @@ def test_production_values_come_from_the_environment(tmp_path):
     assert values["WHITENOISE_USE_FINDERS"] is False
 
 
+def test_the_login_lockout_comes_from_the_environment():
+    values = production_settings(
+        "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", QRT_LOGIN_MAX_FAILURES="3", QRT_LOGIN_LOCKOUT_SECONDS="120"
+    )
+    assert values == {"AXES_FAILURE_LIMIT": 3, "AXES_COOLOFF_TIME": "0:02:00"}
+    refused = manage("check", QRT_LOGIN_MAX_FAILURES="cinco")
+    assert refused.returncode != 0 and "QRT_LOGIN_MAX_FAILURES must be an integer" in refused.stderr
+
+
 def test_static_files_are_served_by_whitenoise_with_debug_off(tmp_path):
     """collectstatic into a fresh STATIC_ROOT, then a DEBUG=0 Daphne process serves it."""
     static_root = tmp_path / "static"

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from preguntas.models import Aula, Pregunta
 
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_loads_the_geography_bank():
     call_command("seed_demo")
     call_command("seed_demo")
-    profesor = authenticate(username="profesor", password="profesor")
+    profesor = authenticate(RequestFactory().post("/"), username="profesor", password="profesor")
     assert profesor is not None
     assert Aula.objects.get(codigo="DEMO01").propietario == profesor
     roster = Aula.objects.get(codigo="DEMO02")

@@ -1,16 +1,21 @@
+import math
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_credentials
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 
-from usuarios.throttle import LoginThrottle, minutes
+from usuarios.lockout import seconds_left
 
 
-class ThrottledLoginMixin:
-    """Refuse a login while its (username, address) is locked; count failed passwords.
+class LockoutLoginMixin:
+    """Refuse a login while django-axes holds its (username, address) locked.
 
     The lock is checked before the password, so a locked account answers the same
-    whether or not the password is right, and whether or not the user exists.
+    whether or not the password is right, and whether or not the user exists. Axes
+    counts the failures (AxesStandaloneBackend and its signal handlers).
     """
 
     locked = False
@@ -19,11 +24,10 @@ class ThrottledLoginMixin:
         username = self.cleaned_data.get("username")
         if username is None or not self.cleaned_data.get("password"):
             return super().clean()
-        throttle = LoginThrottle(self.request, username)
-        seconds = throttle.locked_for()
-        if seconds:
+        credentials = get_credentials(username)
+        if not AxesProxyHandler.is_allowed(self.request, credentials):
             self.locked = True
-            n = minutes(seconds)
+            n = max(1, math.ceil(seconds_left(self.request, credentials) / 60))
             raise ValidationError(
                 ngettext(
                     "Demasiados intentos fallidos. Por seguridad, espera %(n)s minuto antes de volver a intentarlo.",
@@ -34,18 +38,16 @@ class ThrottledLoginMixin:
                 params={"n": n},
             )
         try:
-            cleaned = super().clean()
-        except ValidationError:
-            if self.user_cache is None:  # a wrong password, not an inactive or non-staff account
-                throttle.failure()
-            raise
-        throttle.success()
-        return cleaned
+            return super().clean()
+        finally:
+            # The failure that reaches the limit still reads as a wrong password, and the lock
+            # shows from the next attempt on, here: nothing for AxesMiddleware to replace.
+            self.request.axes_locked_out = False
 
 
-class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+class LoginForm(LockoutLoginMixin, AuthenticationForm):
     pass
 
 
-class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+class AdminLoginForm(LockoutLoginMixin, AdminAuthenticationForm):
     pass

@@ -4,7 +4,7 @@ from usuarios.forms import LoginForm
 
 
 class LoginView(auth_views.LoginView):
-    """The teachers' login, with a lockout after repeated failures (usuarios/throttle.py)."""
+    """The teachers' login, with a lockout after repeated failures (django-axes, usuarios/forms.py)."""
 
     template_name = "usuarios/login.html"
     authentication_form = LoginForm

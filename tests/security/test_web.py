@@ -1,13 +1,19 @@
 """Web hygiene: CSRF on every form, Origin on sockets, login lockout, security headers, CSP-clean pages."""
 
+import io
 import time
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from axes.models import AccessAttempt
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import SESSION_KEY
-from django.test import Client, override_settings
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.test import AsyncClient, Client, override_settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from preguntas.models import Aula, Pregunta
 from QuestionsRT.asgi import application
@@ -280,7 +286,7 @@ def test_username_case_and_spaces_do_not_reset_the_count(client, alice):
 
 
 @pytest.mark.django_db
-@override_settings(QRT_LOGIN_MAX_FAILURES=2, QRT_LOGIN_LOCKOUT_SECONDS=1)
+@override_settings(AXES_FAILURE_LIMIT=2, AXES_COOLOFF_TIME=timedelta(seconds=1))  # QRT_LOGIN_MAX_FAILURES=2, QRT_LOGIN_LOCKOUT_SECONDS=1
 def test_the_lock_expires(client, alice):
     login(client, "alice", "mala")
     login(client, "alice", "mala")
@@ -288,6 +294,15 @@ def test_the_lock_expires(client, alice):
     assert response.status_code == 429 and "1 minuto " in response.content.decode()
     time.sleep(1.1)
     assert login(client, "alice", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_message_says_how_long_the_lock_has_left(client, alice):
+    for _ in range(5):
+        login(client, "alice", "mala")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=10))
+    response = login(client, "alice", PASSWORD)
+    assert response.status_code == 429 and "espera 5 minutos" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -307,6 +322,56 @@ def test_a_non_staff_login_at_the_admin_is_not_counted_as_a_failure(client, alic
         response = login(client, "alice", PASSWORD, url=url)
         assert LOCKED not in response.content.decode()
     assert login(client, "alice", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_lockout_reads_the_same_through_asgi(alice):
+    """Under Daphne the middleware runs asynchronously, where AxesMiddleware takes another path."""
+    client = AsyncClient()
+    for _ in range(5):
+        response = await client.post(reverse("usuarios:login"), {"username": "alice", "password": "mala"})
+        assert response.status_code == 200 and LOCKED not in response.content.decode()
+    response = await client.post(reverse("usuarios:login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429 and "15 minutos" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_escape_the_lock(client, alice):
+    """Behind nginx, Daphne puts X-Forwarded-For in REMOTE_ADDR; a header the client sends counts for nothing."""
+    data = {"username": "alice", "password": "mala"}
+    for n in range(5):
+        client.post(reverse("usuarios:login"), data, REMOTE_ADDR="10.6.6.6", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}")
+    data["password"] = PASSWORD
+    response = client.post(reverse("usuarios:login"), data, REMOTE_ADDR="10.6.6.6", HTTP_X_FORWARDED_FOR="10.0.0.7")
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_another_browser_does_not_reset_the_count(client, alice):
+    data = {"username": "alice", "password": "mala"}
+    for n in range(5):
+        client.post(reverse("usuarios:login"), data, REMOTE_ADDR="10.0.0.1", HTTP_USER_AGENT=f"Navegador {n}")
+    assert login(client, "alice", PASSWORD, address="10.0.0.1").status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_the_locked_logins(client, alice, staff):
+    for _ in range(5):
+        login(Client(), "alice", "mala", address="10.6.6.6")
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="axes", codename__startswith="view_"))
+    client.force_login(staff)
+    response = client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert response.status_code == 200
+    assert "alice" in response.content.decode() and "10.6.6.6" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", [["axes_reset"], ["axes_reset_username", "alice"], ["axes_reset_ip", "10.6.6.6"]])
+def test_a_management_command_lifts_the_lock(alice, command):
+    for _ in range(5):
+        login(Client(), "alice", "mala", address="10.6.6.6")
+    call_command(*command, stdout=io.StringIO())
+    assert login(Client(), "alice", PASSWORD, address="10.6.6.6").status_code == 302
 
 
 # Security headers -----------------------------------------------------------------------
