@@ -33,6 +33,8 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from preguntas.game import students
+from preguntas.game.errors import GameError
 from preguntas.models import Alumno, Respuesta, Ronda
 from QuestionsRT.asgi import application
 from tests.factories import AulaFactory, PreguntaFactory
@@ -379,12 +381,19 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
         codes = set()
         folded = " ".join(name.split())
         if any(unicodedata.category(c) in ("Cc", "Cs") for c in folded):
-            codes.add("invalid")  # control characters (NUL too) and lone surrogates
-        if not any(unicodedata.category(c)[0] not in "CZ" for c in folded):
+            return Expected({"invalid"})  # control characters (NUL too) and lone surrogates
+        # Invisible characters are dropped before the other checks (NFKC, format controls, fillers).
+        shown = " ".join(students.visible(folded).split())
+        if not any(unicodedata.category(c)[0] not in "CZ" for c in shown):
             codes.add("invalid")  # empty, or nothing visible (zero-width spaces, say)
-        if len(folded) > django_settings.QRT_MAX_NAME_LENGTH:
+        if len(shown) > django_settings.QRT_MAX_NAME_LENGTH:
             codes.add("invalid")
-        return Expected(codes) if codes else Expected(success="joined", name=folded)
+        if not codes:
+            try:
+                students.clean_name(name)
+            except GameError as refusal:  # look-alike alphabets (tests/game/test_rules.py)
+                codes.add(refusal.code)
+        return Expected(codes) if codes else Expected(success="joined", name=shown)
 
     if kind == "answer":
         if peer.alumno is None:
