@@ -1,10 +1,9 @@
 """What several pages share: the teacher's own classroom, CSV downloads, the bank's filter."""
 
-import csv
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from preguntas.game import csv_files
 from preguntas.models import Aula, Pregunta
 
 
@@ -26,9 +25,10 @@ def bank_context(request: HttpRequest) -> dict:
 
 
 def csv_response(filename: str, rows) -> HttpResponse:
-    """A CSV download that spreadsheet programs open with the accents right."""
+    """A CSV download that spreadsheet programs open with the accents right and no formulas
+    (csv_files.write_rows)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read the accents right
-    csv.writer(response).writerows(rows)
+    csv_files.write_rows(response, rows)
     return response

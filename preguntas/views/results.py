@@ -17,7 +17,7 @@ def resultados(request: HttpRequest, codigo: str) -> HttpResponse:
 @login_required
 def resultados_csv(request: HttpRequest, codigo: str) -> HttpResponse:
     aula = own_aula(request, codigo)
-    return csv_response(f"resultados-{aula.codigo}.csv", results.csv_rows(results.classroom_results(aula)))
+    return csv_response(f"resultados-{aula.codigo}.csv", results.export_rows(results.classroom_results(aula)))
 
 
 @login_required

@@ -88,7 +88,7 @@ def test_the_gradebook_has_a_column_per_quiz_and_counts_the_second_vote(client, 
     rounds.push(aula, alice, PreguntaFactory(propietario=alice).pk)  # ad hoc: not in the gradebook
     client.force_login(alice)
     body = client.get(reverse("preguntas:cuaderno_csv", args=[aula.codigo])).content.decode("utf-8-sig")
-    assert body.splitlines() == ["alumno,numero,Capitales", "Ana,,2", "Beto,,1"]
+    assert body.splitlines() == ['"alumno","numero","Capitales"', '"Ana","","2"', '"Beto","","1"']
 
 
 def test_pushing_from_someone_elses_quiz_is_refused(aula, alice, bob, pregunta):

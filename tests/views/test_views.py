@@ -87,8 +87,8 @@ def test_results_page_and_csv(alice_client, aula):
     export = alice_client.get(reverse("preguntas:resultados_csv", args=[aula.codigo]))
     assert export["Content-Type"].startswith("text/csv")
     lines = export.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "alumno,numero,aciertos,R1: Lima es la capital de Perú."
-    assert lines[1] == "Ana,,1,1"
+    assert lines[0] == '"alumno","numero","aciertos","R1: Lima es la capital de Perú."'
+    assert lines[1] == '"Ana","","1","1"'
 
 
 def test_user_text_is_escaped_in_pages(alice_client, aula):
