@@ -1,9 +1,9 @@
-"""What several pages share: the teacher's own classroom, CSV downloads, the bank's filter."""
+"""What several pages share: the teacher's own classroom, CSV and spreadsheet downloads, the bank's filter."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from preguntas.game import csv_files
+from preguntas.game import csv_files, xlsx_files
 from preguntas.models import Aula, Pregunta
 
 
@@ -31,4 +31,11 @@ def csv_response(filename: str, rows) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read the accents right
     csv_files.write_rows(response, rows)
+    return response
+
+
+def xlsx_response(filename: str, title: str, rows) -> HttpResponse:
+    """A spreadsheet download: the rows of a CSV export as the sheet ``title`` (xlsx_files)."""
+    response = HttpResponse(xlsx_files.workbook_bytes(title, rows), content_type=xlsx_files.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
