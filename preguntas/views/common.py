@@ -1,8 +1,10 @@
 """What several pages share: the teacher's own classroom, CSV and spreadsheet downloads, the bank's filter."""
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from preguntas.forms import BuscadorForm
 from preguntas.game import csv_files, xlsx_files
 from preguntas.models import Aula, Pregunta
 
@@ -13,8 +15,12 @@ def own_aula(request: HttpRequest, codigo: str) -> Aula:
 
 
 def bank_context(request: HttpRequest) -> dict:
-    """The teacher's question bank, filtered by the search box (?q=) and topic (?tema=)."""
-    texto, tema = request.GET.get("q", "").strip(), request.GET.get("tema", "")
+    """The teacher's question bank, filtered by the search box (?q=) and topic (?tema=); a filter
+    that is no text (a NUL character) is a bad request."""
+    form = BuscadorForm(request.GET)
+    if not form.is_valid():
+        raise BadRequest
+    texto, tema = form.cleaned_data["q"], form.cleaned_data["tema"]
     banco = Pregunta.objects.visibles_para(request.user)
     return {
         "preguntas": banco.buscar(texto, tema),

@@ -64,6 +64,26 @@ def test_a_quiz_takes_only_questions_the_teacher_can_see(client, alice, bob, qui
     assert client.post(edit, {"accion": "explotar"}).status_code == 400
 
 
+@pytest.mark.parametrize("value, status", [("abc", 400), ("1.5", 400), ("-1", 400), ("", 404), (str(2**63), 404)])
+def test_a_question_id_that_is_no_id_is_a_bad_request_and_an_unknown_one_not_found(client, alice, quiz, value, status):
+    client.force_login(alice)
+    edit = reverse("preguntas:cuestionario_editar", args=[quiz.pk])
+    assert client.post(edit, {"accion": "anadir", "pregunta": value}).status_code == status
+    assert order(quiz) == ["Primera", "Segunda", "Tercera"]
+
+
+@pytest.mark.parametrize("value, status", [("abc", 400), ("1.5", 400), ("0", 400), (str(2**63), 404)])
+def test_the_panel_refuses_a_quiz_id_that_is_no_id_and_does_not_find_an_unknown_one(client, alice, aula, value, status):
+    client.force_login(alice)
+    assert client.get(reverse("preguntas:panel", args=[aula.codigo]), {"cuestionario": value}).status_code == status
+
+
+def test_the_panel_does_not_show_another_teachers_quiz(client, alice, bob, aula):
+    client.force_login(alice)
+    bobs = CuestionarioFactory(propietario=bob)
+    assert client.get(reverse("preguntas:panel", args=[aula.codigo]), {"cuestionario": bobs.pk}).status_code == 404
+
+
 def test_the_panel_lists_a_chosen_quiz_in_its_order(client, alice, aula, quiz):
     client.force_login(alice)
     quiz.mover(quiz.preguntas.get(texto="Primera"), +1)

@@ -89,6 +89,18 @@ def test_panel_lists_the_bank_filtered_and_hides_answers(alice_client, aula, pre
     assert [p.texto for p in response.context["preguntas"]] == ["Bogotá es la capital de Colombia."]
 
 
+@pytest.mark.parametrize("name", ["panel", "preguntas"])
+def test_a_bank_filter_with_a_nul_character_is_a_bad_request(alice_client, aula, name):
+    url = reverse(f"preguntas:{name}", args=[aula.codigo] if name == "panel" else [])
+    assert alice_client.get(url, {"q": "Bogotá\x00"}).status_code == 400
+    assert alice_client.get(url, {"tema": "\x00"}).status_code == 400
+
+
+def test_a_classroom_address_with_more_than_letters_and_digits_is_not_found(alice_client, aula):
+    assert alice_client.get(f"/aulas/{aula.codigo}%00/").status_code == 404
+    assert alice_client.get(f"/aulas/{aula.codigo.lower()}/").status_code == 200
+
+
 def test_results_page_and_csv(alice_client, aula):
     ronda = RondaFactory(aula=aula, texto="Lima es la capital de Perú.", correcta=True)
     RespuestaFactory(ronda=ronda, alumno=AlumnoFactory(aula=aula, nombre="Ana"), valor=True)
