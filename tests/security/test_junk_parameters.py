@@ -14,11 +14,12 @@ from urllib.parse import quote
 
 import pytest
 from django import forms as django_forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from preguntas import forms as preguntas_forms
-from tests.factories import AlumnoFactory, CuestionarioFactory, RondaFactory
+from tests.factories import AlumnoFactory, AulaFactory, CuestionarioFactory, PreguntaFactory, RondaFactory
 from usuarios import forms as usuarios_forms
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +52,6 @@ PATH_JUNK = {
 
 def world_values(alice) -> dict[str, object]:
     """Good values for every path part and parameter, from alice's own things."""
-    from tests.factories import AulaFactory, PreguntaFactory
-
     aula = AulaFactory(propietario=alice, codigo="AULA01")
     pregunta = PreguntaFactory(propietario=alice, texto="Bogotá es la capital de Colombia.", tema="Capitales")
     quiz = CuestionarioFactory(propietario=alice, nombre="Capitales")
@@ -119,18 +118,18 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
     }
 
 
-def url_patterns(resolver=None, namespace="", prefix=""):
-    """(URL name, route, {path part: converter type}) for every pattern of the site but the admin."""
+def url_patterns(resolver=None, namespace=""):
+    """(URL name, {path part: converter type}) for every pattern of the site but the admin."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             if entry.app_name == "admin":
                 continue
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from url_patterns(entry, inner, prefix + str(entry.pattern))
+            yield from url_patterns(entry, inner)
         elif isinstance(entry, URLPattern) and entry.name:
             converters = {name: type(c).__name__.removesuffix("Converter").lower() for name, c in entry.pattern.converters.items()}
-            yield f"{namespace}{entry.name}", prefix + str(entry.pattern), converters
+            yield f"{namespace}{entry.name}", converters
 
 
 def encode(params: dict[str, object]) -> str:
@@ -155,7 +154,7 @@ def variants(good: dict[str, object]):
             yield {key: junk for key in good}
 
 
-def junk_paths(name, route, converters, path_values):
+def junk_paths(name, converters, path_values):
     """The page's URL with good path parts, then with each part junk in turn."""
     yield reverse(name, kwargs=path_values)
     for part, kind in converters.items():
@@ -167,9 +166,9 @@ def junk_paths(name, route, converters, path_values):
 
 def test_every_url_pattern_and_every_parameter_a_page_reads_is_in_the_table(alice):
     table = parameters({"codigo": "AULA01", "alumno": 1, "pregunta": 1, "cuestionario": 1})
-    names = {name for name, _, _ in url_patterns()}
+    names = {name for name, _ in url_patterns()}
     assert names - set(table) == set(), "add these pages to parameters()"
-    for name, _, converters in url_patterns():
+    for name, converters in url_patterns():
         assert set(converters) == set(table[name].get("path", {})), name
 
     listed = {key for page in table.values() for method in ("GET", "POST") for key in page.get(method, {})}
@@ -190,7 +189,7 @@ def pages():
     """Every URL name; /healthz queries the database from another thread: it needs real transactions."""
     return [
         pytest.param(name, marks=pytest.mark.django_db(transaction=True)) if name == "healthz" else name
-        for name, _, _ in url_patterns()
+        for name, _ in url_patterns()
     ]
 
 
@@ -199,14 +198,16 @@ def test_no_junk_in_a_parameter_or_the_path_gives_a_500(client, alice, name):
     alice.set_password(PASSWORD)
     alice.save()
     page = parameters(world_values(alice))[name]
-    _, route, converters = next(p for p in url_patterns() if p[0] == name)
+    converters = dict(url_patterns())[name]
     crashes = []
 
-    def check(method, url, params):
+    def check(method, url, params, files=None):
         client.force_login(alice)  # a logout or a password change ends the session
         try:
             if method == "GET":
                 response = client.get(f"{url}?{encode(params)}" if params else url)
+            elif files:
+                response = client.post(url, {**params, **files})
             else:
                 response = client.post(url, encode(params), content_type="application/x-www-form-urlencoded")
         except Exception as error:  # the test client re-raises what the view raised
@@ -215,11 +216,15 @@ def test_no_junk_in_a_parameter_or_the_path_gives_a_500(client, alice, name):
         if response.status_code >= 500:
             crashes.append(f"{method} {url} {params!r:.200}: {response.status_code}")
 
-    urls = list(junk_paths(name, route, converters, page.get("path", {})))
+    urls = list(junk_paths(name, converters, page.get("path", {})))
     for method in ("GET", "POST"):
         good = page.get(method, {})
         for url in urls[1:]:
             check(method, url, good)
         for params in variants(good):
             check(method, urls[0], params)
+    if "archivo" in page.get("POST", {}):  # the same junk as an uploaded file
+        for junk in JUNK:
+            upload = SimpleUploadedFile("lista.csv", junk.encode("utf-8", "surrogatepass"), "text/csv")
+            check("POST", urls[0], {}, files={"archivo": upload})
     assert crashes == [], "\n".join(crashes[:20])
