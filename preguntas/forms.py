@@ -76,6 +76,29 @@ class CsvUploadForm(forms.Form):
         return self.cleaned_data["archivo"].read(csv_files.MAX_BYTES + 1)
 
 
+class BuscadorForm(forms.Form):
+    """The bank's filter in the address (?q=&tema=): the panel, the quiz page and the bank."""
+
+    q = forms.CharField(required=False)
+    tema = forms.CharField(required=False)
+
+
+class PanelForm(forms.Form):
+    """The quiz the panel lists (?cuestionario=), by id; whose it is, the view checks."""
+
+    cuestionario = forms.IntegerField(min_value=1, required=False)
+
+
+class CuestionarioEdicionForm(forms.Form):
+    """One edit of a quiz: what to do and, to add, remove or move a question, its id (the view
+    checks that the question is in the teacher's bank). The new name comes in CuestionarioForm."""
+
+    accion = forms.ChoiceField(
+        choices=[(accion, accion) for accion in ("renombrar", "anadir", "quitar", "subir", "bajar", "borrar")]
+    )
+    pregunta = forms.IntegerField(min_value=1, required=False)
+
+
 class NuevoAlumnoForm(forms.Form):
     nombre = forms.CharField(label=_("Nombre"), max_length=settings.QRT_MAX_NAME_LENGTH)
     numero = forms.CharField(label=_("Nº de alumno (opcional)"), max_length=NUMBER_MAX_LENGTH, required=False)

@@ -1,27 +1,46 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from preguntas.models import Aula
 from preguntas.views import bank, classrooms, quizzes, results, students
+
+
+class CodigoConverter:
+    """A classroom code in an address: letters and digits, in any case, no longer than the field.
+    Anything else is no classroom: a 404 before any view or query."""
+
+    regex = f"[0-9A-Za-z]{{1,{Aula._meta.get_field('codigo').max_length}}}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CodigoConverter, "codigo")
 
 app_name = "preguntas"
 
 urlpatterns = [
     path("", classrooms.alumno, name="alumno"),
-    path("unirse/<str:codigo>/", classrooms.alumno, name="alumno_codigo"),
+    path("unirse/<codigo:codigo>/", classrooms.alumno, name="alumno_codigo"),
     path("aulas/", classrooms.aulas, name="aulas"),
-    path("aulas/<str:codigo>/", classrooms.panel, name="panel"),
-    path("aulas/<str:codigo>/editar/", classrooms.aula_editar, name="aula_editar"),
-    path("aulas/<str:codigo>/archivar/", classrooms.aula_archivar, name="aula_archivar"),
-    path("aulas/<str:codigo>/proyector/", classrooms.proyector, name="proyector"),
-    path("aulas/<str:codigo>/resultados/", results.resultados, name="resultados"),
-    path("aulas/<str:codigo>/resultados.csv", results.resultados_csv, name="resultados_csv"),
-    path("aulas/<str:codigo>/cuaderno.csv", results.cuaderno_csv, name="cuaderno_csv"),
-    path("aulas/<str:codigo>/alumnos/", students.alumnos, name="alumnos"),
-    path("aulas/<str:codigo>/alumnos/importar/", students.importar_lista, name="importar_lista"),
-    path("aulas/<str:codigo>/alumnos/<int:pk>/", students.alumno_historial, name="alumno_historial"),
-    path("aulas/<str:codigo>/alumnos/<int:pk>/tiempo/", students.alumno_tiempo, name="alumno_tiempo"),
-    path("aulas/<str:codigo>/alumnos/<int:pk>/liberar/", students.alumno_liberar, name="alumno_liberar"),
-    path("aulas/<str:codigo>/alumnos/<int:pk>/quitar/", students.alumno_quitar, name="alumno_quitar"),
-    path("aulas/<str:codigo>/lista.csv", students.lista_csv, name="lista_csv"),
+    path("aulas/<codigo:codigo>/", classrooms.panel, name="panel"),
+    path("aulas/<codigo:codigo>/editar/", classrooms.aula_editar, name="aula_editar"),
+    path("aulas/<codigo:codigo>/archivar/", classrooms.aula_archivar, name="aula_archivar"),
+    path("aulas/<codigo:codigo>/proyector/", classrooms.proyector, name="proyector"),
+    path("aulas/<codigo:codigo>/resultados/", results.resultados, name="resultados"),
+    path("aulas/<codigo:codigo>/resultados.csv", results.resultados_csv, name="resultados_csv"),
+    path("aulas/<codigo:codigo>/cuaderno.csv", results.cuaderno_csv, name="cuaderno_csv"),
+    path("aulas/<codigo:codigo>/resultados.xlsx", results.resultados_xlsx, name="resultados_xlsx"),
+    path("aulas/<codigo:codigo>/cuaderno.xlsx", results.cuaderno_xlsx, name="cuaderno_xlsx"),
+    path("aulas/<codigo:codigo>/alumnos/", students.alumnos, name="alumnos"),
+    path("aulas/<codigo:codigo>/alumnos/importar/", students.importar_lista, name="importar_lista"),
+    path("aulas/<codigo:codigo>/alumnos/<int:pk>/", students.alumno_historial, name="alumno_historial"),
+    path("aulas/<codigo:codigo>/alumnos/<int:pk>/tiempo/", students.alumno_tiempo, name="alumno_tiempo"),
+    path("aulas/<codigo:codigo>/alumnos/<int:pk>/liberar/", students.alumno_liberar, name="alumno_liberar"),
+    path("aulas/<codigo:codigo>/alumnos/<int:pk>/quitar/", students.alumno_quitar, name="alumno_quitar"),
+    path("aulas/<codigo:codigo>/lista.csv", students.lista_csv, name="lista_csv"),
     path("lista-plantilla.csv", students.lista_plantilla_csv, name="lista_plantilla_csv"),
     path("cuestionarios/", quizzes.cuestionarios, name="cuestionarios"),
     path("cuestionarios/<int:pk>/", quizzes.cuestionario, name="cuestionario"),

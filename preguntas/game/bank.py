@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from preguntas.game import kinds
-from preguntas.game.csv_files import MAX_BYTES, FileError, clean_cell, read_table, text_cell
+from preguntas.game.csv_files import MAX_BYTES, FileError, clean_cell, read_table
 from preguntas.models import Pregunta
 
 MAX_ROWS = 2000
@@ -159,10 +159,10 @@ def find_duplicate(user, texto: str, exclude_pk=None) -> Pregunta | None:
 
 
 def export_rows(preguntas):
-    """Header and one row per question, in the import's format; formulas defused for spreadsheets."""
+    """Header and one row per question, in the import's format (csv_files.write_rows defuses formulas)."""
     yield list(COLUMNS)
     for p in preguntas:
-        yield [text_cell(p.texto), kinds.of(p).to_text(p.respuesta), text_cell(p.tema)]
+        yield [p.texto, kinds.of(p).to_text(p.respuesta), p.tema]
 
 
 def template_rows():

@@ -1,11 +1,20 @@
-"""Reading a CSV file a teacher uploads: the steps the question bank and the roster share.
+"""CSV files: reading one a teacher uploads (the question bank and the roster), and writing
+every export.
 
-UTF-8 with or without a BOM, ``,`` or ``;`` as separator (Spanish Excel writes ``;``), a
-header line, blank lines skipped. Problems with the whole file come back as one message.
+Reading: UTF-8 with or without a BOM, ``,`` or ``;`` as separator (Spanish Excel writes ``;``),
+a header line, blank lines skipped. Problems with the whole file come back as one message.
+
+Writing: every cell quoted, and no cell nor any piece of one starts a formula. A spreadsheet
+that opens our ``,`` file with another separator (Spanish Excel splits at ``;``) loses track of
+the quotes after the first cell and splits the text of later cells at that separator: so
+``text_cell`` puts an apostrophe in front of every piece of a text, between separators and
+line breaks, that would start a formula (``x;=2+5;`` is written ``x;'=2+5;``). ``clean_cell``
+takes those apostrophes away on import: our exports import back unchanged.
 """
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -13,8 +22,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 1024 * 1024
-# A cell starting with one of these gets an apostrophe in front, so that spreadsheets read no formula.
+# A cell starting with one of these (after any apostrophes or quotes) gets an apostrophe in front,
+# so that spreadsheets read no formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start a cell inside our text: the separators it may assume, line breaks.
+CELL_BREAKS = re.compile(r"([,;\t\r\n])")
 
 
 @dataclass
@@ -68,14 +80,35 @@ def read_table(data: bytes) -> Table:
     return Table(header, rows, delimiter, first_line)
 
 
+def would_be_formula(text: str) -> bool:
+    """Whether a spreadsheet could take the text for a formula: it starts with one of
+    ``FORMULA_STARTS``, perhaps after apostrophes (so that ``'=A1`` keeps its own apostrophe
+    through an export and an import) or quotes (which a spreadsheet that lost track of the
+    quoting may take for the start of a quoted cell)."""
+    return text.lstrip("'\"")[:1] in FORMULA_STARTS
+
+
 def text_cell(text: str) -> str:
-    """A name or question as an exported cell: never read as a formula (``clean_cell`` undoes it)."""
-    return "'" + text if text[:1] in FORMULA_STARTS else text
+    """Text as an exported cell: neither the cell nor any piece of it after a separator or a line
+    break read as a formula (``clean_cell`` undoes it)."""
+    pieces = CELL_BREAKS.split(text)  # text, break, text, break, ..., text
+    pieces[2::2] = ["'" + piece if would_be_formula(piece) else piece for piece in pieces[2::2]]
+    cell = "".join(pieces)
+    return "'" + cell if would_be_formula(text) else cell
 
 
 def clean_cell(cell: str) -> str:
-    """Trim a cell and undo the apostrophe our exports put in front of a would-be formula."""
-    cell = unicodedata.normalize("NFC", cell)
-    if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS:
+    """Trim a cell and undo the apostrophes our exports put in front of would-be formulas."""
+    if cell[:1] == "'" and would_be_formula(cell[1:]):  # before NFC, which may join "=" to what follows
         cell = cell[1:]
-    return cell.strip()
+    pieces = CELL_BREAKS.split(cell)
+    pieces[2::2] = [piece[1:] if piece[:1] == "'" and would_be_formula(piece[1:]) else piece for piece in pieces[2::2]]
+    return unicodedata.normalize("NFC", "".join(pieces)).strip()
+
+
+def write_rows(out, rows) -> None:
+    """Write an export's rows (cells of text, numbers or None for empty) as CSV to ``out``:
+    every cell quoted and guarded by ``text_cell``, numbers included."""
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    for row in rows:
+        writer.writerow([text_cell("" if cell is None else str(cell)) for cell in row])

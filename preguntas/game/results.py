@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from preguntas.game import kinds, scoring
-from preguntas.game.csv_files import text_cell
 from preguntas.game.tallies import Confidence, empty_counts
 from preguntas.models import Aula, Respuesta, Ronda
 
@@ -112,19 +111,15 @@ def classroom_results(aula: Aula) -> Results:
     return Results(rounds=list(summaries.values()), students=students, with_points=aula.puntos_velocidad)
 
 
-def csv_rows(results: Results):
-    """Rows for the CSV export: a header, one line per student, then the per-round totals."""
+def export_rows(results: Results):
+    """Rows for the downloads (CSV and spreadsheet): a header, one line per student (1 right,
+    0 wrong, None no answer), then the per-round % right."""
     points = ["puntos"] if results.with_points else []
-    rounds = [text_cell(f"R{i}: {s.ronda.texto}") for i, s in enumerate(results.rounds, 1)]
-    yield ["alumno", "numero", "aciertos"] + points + rounds
-    symbol = {True: "1", False: "0", None: ""}
+    yield ["alumno", "numero", "aciertos"] + points + [f"R{i}: {s.ronda.texto}" for i, s in enumerate(results.rounds, 1)]
+    symbol = {True: 1, False: 0, None: None}
     for row in results.students:
-        yield [text_cell(row.name), text_cell(row.numero), row.score] + ([row.points] if points else []) + [
-            symbol[cell] for cell in row.cells
-        ]
-    yield ["% aciertos", "", ""] + [""] * len(points) + [
-        "" if s.percent_right is None else s.percent_right for s in results.rounds
-    ]
+        yield [row.name, row.numero, row.score] + ([row.points] if points else []) + [symbol[cell] for cell in row.cells]
+    yield ["% aciertos", None, None] + [None] * len(points) + [s.percent_right for s in results.rounds]
 
 
 def gradebook_rows(aula: Aula):
@@ -142,9 +137,9 @@ def gradebook_rows(aula: Aula):
         ronda = by_id[ronda_id]
         key = (alumno_id, ronda.cuestionario_id)
         right[key] = right.get(key, 0) + kinds.of(ronda).is_right(valor, ronda.correcta)
-    yield ["alumno", "numero"] + [text_cell(q.nombre) for q in quizzes]
+    yield ["alumno", "numero"] + [q.nombre for q in quizzes]
     for alumno in aula.alumnos.all():
-        yield [text_cell(alumno.nombre), text_cell(alumno.numero)] + [right.get((alumno.pk, q.pk), 0) for q in quizzes]
+        yield [alumno.nombre, alumno.numero] + [right.get((alumno.pk, q.pk), 0) for q in quizzes]
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from preguntas.game.csv_files import FileError, clean_cell, read_table, text_cell
+from preguntas.game.csv_files import FileError, clean_cell, read_table
 from preguntas.game.errors import GameError
 from preguntas.game.students import clean_name, name_key
 from preguntas.models import Alumno, Aula
@@ -102,4 +102,4 @@ def template_rows():
 def export_rows(aula: Aula):
     yield list(COLUMNS)
     for alumno in aula.alumnos.filter(en_lista=True):
-        yield [text_cell(alumno.nombre), text_cell(alumno.numero)]
+        yield [alumno.nombre, alumno.numero]

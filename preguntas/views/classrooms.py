@@ -3,14 +3,14 @@
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from preguntas.forms import AulaAjustesForm, AulaForm
+from preguntas.forms import AulaAjustesForm, AulaForm, PanelForm
 from preguntas.game import kinds
 from preguntas.models import Aula, Cuestionario
 from preguntas.views.common import bank_context, own_aula
@@ -68,8 +68,11 @@ def panel(request: HttpRequest, codigo: str) -> HttpResponse:
         "cuestionario": None,
         "opciones": _options(),
     }
-    if request.GET.get("cuestionario"):
-        quiz = get_object_or_404(Cuestionario, pk=request.GET["cuestionario"], propietario=request.user)
+    form = PanelForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    if form.cleaned_data["cuestionario"]:
+        quiz = get_object_or_404(Cuestionario, pk=form.cleaned_data["cuestionario"], propietario=request.user)
         context.update(cuestionario=quiz, preguntas=quiz.en_orden())
     return render(request, "preguntas/panel.html", context)
 

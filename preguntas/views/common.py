@@ -1,10 +1,11 @@
-"""What several pages share: the teacher's own classroom, CSV downloads, the bank's filter."""
+"""What several pages share: the teacher's own classroom, CSV and spreadsheet downloads, the bank's filter."""
 
-import csv
-
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from preguntas.forms import BuscadorForm
+from preguntas.game import csv_files, xlsx_files
 from preguntas.models import Aula, Pregunta
 
 
@@ -14,8 +15,12 @@ def own_aula(request: HttpRequest, codigo: str) -> Aula:
 
 
 def bank_context(request: HttpRequest) -> dict:
-    """The teacher's question bank, filtered by the search box (?q=) and topic (?tema=)."""
-    texto, tema = request.GET.get("q", "").strip(), request.GET.get("tema", "")
+    """The teacher's question bank, filtered by the search box (?q=) and topic (?tema=); a filter
+    that is no text (a NUL character) is a bad request."""
+    form = BuscadorForm(request.GET)
+    if not form.is_valid():
+        raise BadRequest
+    texto, tema = form.cleaned_data["q"], form.cleaned_data["tema"]
     banco = Pregunta.objects.visibles_para(request.user)
     return {
         "preguntas": banco.buscar(texto, tema),
@@ -26,9 +31,17 @@ def bank_context(request: HttpRequest) -> dict:
 
 
 def csv_response(filename: str, rows) -> HttpResponse:
-    """A CSV download that spreadsheet programs open with the accents right."""
+    """A CSV download that spreadsheet programs open with the accents right and no formulas
+    (csv_files.write_rows)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read the accents right
-    csv.writer(response).writerows(rows)
+    csv_files.write_rows(response, rows)
+    return response
+
+
+def xlsx_response(filename: str, title: str, rows) -> HttpResponse:
+    """A spreadsheet download: the rows of a CSV export as the sheet ``title`` (xlsx_files)."""
+    response = HttpResponse(xlsx_files.workbook_bytes(title, rows), content_type=xlsx_files.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from preguntas.forms import CuestionarioForm
+from preguntas.forms import CuestionarioEdicionForm, CuestionarioForm
 from preguntas.models import Cuestionario, Pregunta
 from preguntas.views.common import bank_context
 
@@ -35,23 +35,24 @@ def cuestionario(request: HttpRequest, pk: int) -> HttpResponse:
 def cuestionario_editar(request: HttpRequest, pk: int) -> HttpResponse:
     """One edit of a quiz: rename, or add/remove/move a question of the teacher's bank."""
     quiz = get_object_or_404(Cuestionario, pk=pk, propietario=request.user)
-    accion = request.POST.get("accion")
+    edit = CuestionarioEdicionForm(request.POST)
+    if not edit.is_valid():
+        return HttpResponseBadRequest()
+    accion = edit.cleaned_data["accion"]
     if accion == "renombrar":
         form = CuestionarioForm(request.POST, instance=quiz)
         if form.is_valid():
             form.save()
-    elif accion in ("anadir", "quitar", "subir", "bajar"):
-        pregunta = get_object_or_404(Pregunta.objects.visibles_para(request.user), pk=request.POST.get("pregunta"))
+    elif accion == "borrar":
+        quiz.delete()
+        return redirect("preguntas:cuestionarios")
+    else:
+        pregunta = get_object_or_404(Pregunta.objects.visibles_para(request.user), pk=edit.cleaned_data["pregunta"])
         if accion == "anadir":
             quiz.anadir(pregunta)
         elif accion == "quitar":
             quiz.quitar(pregunta)
         else:
             quiz.mover(pregunta, -1 if accion == "subir" else +1)
-    elif accion == "borrar":
-        quiz.delete()
-        return redirect("preguntas:cuestionarios")
-    else:
-        return HttpResponseBadRequest()
     url = reverse("preguntas:cuestionario", args=[quiz.pk])
     return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)

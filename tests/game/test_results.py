@@ -4,7 +4,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from preguntas.game.results import classroom_results, csv_rows
+from preguntas.game.csv_files import write_rows
+from preguntas.game.results import classroom_results, export_rows
 from tests.factories import AlumnoFactory, RespuestaFactory, RondaFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_each_round_counts_its_answers(aula, two_rounds):
 
 def test_csv_has_a_row_per_student_and_defuses_formulas(aula, two_rounds):
     out = io.StringIO()
-    csv.writer(out).writerows(csv_rows(classroom_results(aula)))
+    write_rows(out, export_rows(classroom_results(aula)))
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0] == ["alumno", "numero", "aciertos", "R1: Lima es la capital de Perú.", "R2: =HYPERLINK(\"x\")"]
     assert rows[1] == ["Ana", "", "2", "1", "1"]
@@ -51,11 +52,11 @@ def test_with_speed_points_the_csv_adds_them_and_the_student_id(aula, two_rounds
     aula.puntos_velocidad = True
     aula.save()
     aula.alumnos.filter(nombre="Ana").update(numero="S-01")
-    rows = list(csv_rows(classroom_results(aula)))
+    rows = list(export_rows(classroom_results(aula)))
     assert rows[0][:4] == ["alumno", "numero", "aciertos", "puntos"]
     ana = rows[1]
     assert ana[:3] == ["Ana", "S-01", 2] and 1000 <= ana[3] <= 2000  # two right answers, 500 to 1000 each
-    assert rows[-1][:4] == ["% aciertos", "", "", ""]
+    assert rows[-1][:4] == ["% aciertos", None, None, None]
 
 
 def test_confidence_splits_right_and_wrong_answers_and_chance_is_flagged(aula):

@@ -87,6 +87,8 @@ def pages(world):
         ("preguntas:resultados", [code], "get", owner_only),
         ("preguntas:resultados_csv", [code], "get", owner_only),
         ("preguntas:cuaderno_csv", [code], "get", owner_only),
+        ("preguntas:resultados_xlsx", [code], "get", owner_only),
+        ("preguntas:cuaderno_xlsx", [code], "get", owner_only),
         ("preguntas:alumnos", [code], "get", owner_only),
         ("preguntas:importar_lista", [code], "get", post_only),
         ("preguntas:importar_lista", [code], "post", {"anonymous": LOGIN, "alice": 400, "bob": 404, "staff": 404}),

@@ -64,6 +64,26 @@ def test_a_quiz_takes_only_questions_the_teacher_can_see(client, alice, bob, qui
     assert client.post(edit, {"accion": "explotar"}).status_code == 400
 
 
+@pytest.mark.parametrize("value, status", [("abc", 400), ("1.5", 400), ("-1", 400), ("", 404), (str(2**63), 404)])
+def test_a_question_id_that_is_no_id_is_a_bad_request_and_an_unknown_one_not_found(client, alice, quiz, value, status):
+    client.force_login(alice)
+    edit = reverse("preguntas:cuestionario_editar", args=[quiz.pk])
+    assert client.post(edit, {"accion": "anadir", "pregunta": value}).status_code == status
+    assert order(quiz) == ["Primera", "Segunda", "Tercera"]
+
+
+@pytest.mark.parametrize("value, status", [("abc", 400), ("1.5", 400), ("0", 400), (str(2**63), 404)])
+def test_the_panel_refuses_a_quiz_id_that_is_no_id_and_does_not_find_an_unknown_one(client, alice, aula, value, status):
+    client.force_login(alice)
+    assert client.get(reverse("preguntas:panel", args=[aula.codigo]), {"cuestionario": value}).status_code == status
+
+
+def test_the_panel_does_not_show_another_teachers_quiz(client, alice, bob, aula):
+    client.force_login(alice)
+    bobs = CuestionarioFactory(propietario=bob)
+    assert client.get(reverse("preguntas:panel", args=[aula.codigo]), {"cuestionario": bobs.pk}).status_code == 404
+
+
 def test_the_panel_lists_a_chosen_quiz_in_its_order(client, alice, aula, quiz):
     client.force_login(alice)
     quiz.mover(quiz.preguntas.get(texto="Primera"), +1)
@@ -88,7 +108,7 @@ def test_the_gradebook_has_a_column_per_quiz_and_counts_the_second_vote(client, 
     rounds.push(aula, alice, PreguntaFactory(propietario=alice).pk)  # ad hoc: not in the gradebook
     client.force_login(alice)
     body = client.get(reverse("preguntas:cuaderno_csv", args=[aula.codigo])).content.decode("utf-8-sig")
-    assert body.splitlines() == ["alumno,numero,Capitales", "Ana,,2", "Beto,,1"]
+    assert body.splitlines() == ['"alumno","numero","Capitales"', '"Ana","","2"', '"Beto","","1"']
 
 
 def test_pushing_from_someone_elses_quiz_is_refused(aula, alice, bob, pregunta):

@@ -65,9 +65,9 @@ def test_the_roster_downloads_as_csv_and_has_a_template(teacher_client, aula):
     AlumnoFactory(aula=aula, nombre="=Ana", numero="7", en_lista=True)
     AlumnoFactory(aula=aula, nombre="Walk-in")
     body = teacher_client.get(url("lista_csv", aula)).content.decode("utf-8-sig")
-    assert body.splitlines() == ["nombre,numero", "'=Ana,7"]
+    assert body.splitlines() == ['"nombre","numero"', '"\'=Ana","7"']
     template = teacher_client.get(reverse("preguntas:lista_plantilla_csv")).content.decode("utf-8-sig")
-    assert template.splitlines()[0] == "nombre,numero"
+    assert template.splitlines()[0] == '"nombre","numero"'
 
 
 def test_freeing_a_seat_locks_out_the_device_that_held_it(teacher_client, aula):

@@ -1,10 +1,21 @@
 """The teacher's pages and the student's answer page."""
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from preguntas.models import Aula, Pregunta
-from tests.factories import AlumnoFactory, AulaFactory, PreguntaFactory, RespuestaFactory, RondaFactory
+from tests.factories import (
+    AlumnoFactory,
+    AulaFactory,
+    CuestionarioFactory,
+    PreguntaFactory,
+    RespuestaFactory,
+    RondaFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +71,7 @@ def test_rename_and_archive_a_classroom(alice_client, aula):
 
 def test_another_teacher_gets_404_on_every_classroom_page(client, aula, bob):
     client.force_login(bob)
-    for name in ("panel", "aula_editar", "resultados", "resultados_csv"):
+    for name in ("panel", "aula_editar", "resultados", "resultados_csv", "resultados_xlsx", "cuaderno_xlsx"):
         assert client.get(reverse(f"preguntas:{name}", args=[aula.codigo])).status_code == 404
     assert client.post(reverse("preguntas:aula_archivar", args=[aula.codigo])).status_code == 404
 
@@ -78,6 +89,18 @@ def test_panel_lists_the_bank_filtered_and_hides_answers(alice_client, aula, pre
     assert [p.texto for p in response.context["preguntas"]] == ["Bogotá es la capital de Colombia."]
 
 
+@pytest.mark.parametrize("name", ["panel", "preguntas"])
+def test_a_bank_filter_with_a_nul_character_is_a_bad_request(alice_client, aula, name):
+    url = reverse(f"preguntas:{name}", args=[aula.codigo] if name == "panel" else [])
+    assert alice_client.get(url, {"q": "Bogotá\x00"}).status_code == 400
+    assert alice_client.get(url, {"tema": "\x00"}).status_code == 400
+
+
+def test_a_classroom_address_with_more_than_letters_and_digits_is_not_found(alice_client, aula):
+    assert alice_client.get(f"/aulas/{aula.codigo}%00/").status_code == 404
+    assert alice_client.get(f"/aulas/{aula.codigo.lower()}/").status_code == 200
+
+
 def test_results_page_and_csv(alice_client, aula):
     ronda = RondaFactory(aula=aula, texto="Lima es la capital de Perú.", correcta=True)
     RespuestaFactory(ronda=ronda, alumno=AlumnoFactory(aula=aula, nombre="Ana"), valor=True)
@@ -87,8 +110,56 @@ def test_results_page_and_csv(alice_client, aula):
     export = alice_client.get(reverse("preguntas:resultados_csv", args=[aula.codigo]))
     assert export["Content-Type"].startswith("text/csv")
     lines = export.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "alumno,numero,aciertos,R1: Lima es la capital de Perú."
-    assert lines[1] == "Ana,,1,1"
+    assert lines[0] == '"alumno","numero","aciertos","R1: Lima es la capital de Perú."'
+    assert lines[1] == '"Ana","","1","1"'
+
+
+def sheet_of(response):
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+
+def test_the_results_page_links_both_downloads_of_results_and_gradebook(alice_client, aula):
+    RondaFactory(aula=aula)
+    body = alice_client.get(reverse("preguntas:resultados", args=[aula.codigo])).content.decode()
+    for name in ("resultados_csv", "resultados_xlsx", "cuaderno_csv", "cuaderno_xlsx"):
+        assert f'href="{reverse(f"preguntas:{name}", args=[aula.codigo])}" download' in body
+
+
+def test_the_results_spreadsheet_holds_the_rows_of_the_csv_with_numbers_as_numbers(alice_client, aula):
+    lima = RondaFactory(aula=aula, texto="Lima es la capital de Perú.", correcta=True, cerrada=timezone.now())
+    nilo = RondaFactory(aula=aula, texto="El Nilo está en Asia.", correcta=False)
+    ana, beto = AlumnoFactory(aula=aula, nombre="Ana", numero="007"), AlumnoFactory(aula=aula, nombre="Beto")
+    RespuestaFactory(ronda=lima, alumno=ana, valor=True)
+    RespuestaFactory(ronda=nilo, alumno=ana, valor=True)
+    RespuestaFactory(ronda=lima, alumno=beto, valor=False)
+    response = alice_client.get(reverse("preguntas:resultados_xlsx", args=[aula.codigo]))
+    assert response["Content-Disposition"] == f'attachment; filename="resultados-{aula.codigo}.xlsx"'
+    sheet = sheet_of(response)
+    assert sheet.title == "Resultados"
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["alumno", "numero", "aciertos", "R1: Lima es la capital de Perú.", "R2: El Nilo está en Asia."],
+        ["Ana", "007", 1, 1, 0],
+        ["Beto", None, 0, 0, None],
+        ["% aciertos", None, None, 50, 0],
+    ]
+    assert sheet["B2"].data_type == "s" and sheet["C2"].data_type == "n"  # the student id keeps its zeros
+
+
+def test_the_gradebook_spreadsheet_has_a_column_per_quiz(alice_client, aula, alice):
+    quiz = CuestionarioFactory(propietario=alice, nombre="Capitales")
+    ronda = RondaFactory(aula=aula, cuestionario=quiz, correcta=True, cerrada=timezone.now())
+    RespuestaFactory(ronda=ronda, alumno=AlumnoFactory(aula=aula, nombre="Ana"), valor=True)
+    AlumnoFactory(aula=aula, nombre="Beto")
+    response = alice_client.get(reverse("preguntas:cuaderno_xlsx", args=[aula.codigo]))
+    assert response["Content-Disposition"] == f'attachment; filename="cuaderno-{aula.codigo}.xlsx"'
+    sheet = sheet_of(response)
+    assert sheet.title == "Cuaderno"
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["alumno", "numero", "Capitales"],
+        ["Ana", None, 1],
+        ["Beto", None, 0],
+    ]
 
 
 def test_user_text_is_escaped_in_pages(alice_client, aula):
