@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 # Join codes are read aloud in a noisy room: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+# What a code typed or in an address may look like: letters and digits, in any case. Anything
+# else names no classroom and never reaches a query.
+CODE_PATTERN = r"[0-9A-Za-z]{1,12}"
 
 # A server process is alive while its heartbeat (realtime/presence.py) is this recent; its
 # sockets count as connected while it is.

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from preguntas.models import Aula
+from preguntas.models import CODE_PATTERN
 from preguntas.views import bank, classrooms, quizzes, results, students
 
 
@@ -8,7 +8,7 @@ class CodigoConverter:
     """A classroom code in an address: letters and digits, in any case, no longer than the field.
     Anything else is no classroom: a 404 before any view or query."""
 
-    regex = f"[0-9A-Za-z]{{1,{Aula._meta.get_field('codigo').max_length}}}"
+    regex = CODE_PATTERN
 
     def to_python(self, value: str) -> str:
         return value

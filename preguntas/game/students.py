@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from preguntas.game.errors import GameError, is_id
-from preguntas.models import PROCESS_STALE_AFTER, Alumno, Aula, Conexion, Proceso, new_token
+from preguntas.models import CODE_PATTERN, PROCESS_STALE_AFTER, Alumno, Aula, Conexion, Proceso, new_token
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as models.new_token makes them
 # The sockets of a process silent this long are deleted (they stopped counting long before).
@@ -19,6 +19,8 @@ FORGET_AFTER = PROCESS_STALE_AFTER * 10
 
 
 def find_aula(code: str) -> Aula | None:
+    if not re.fullmatch(CODE_PATTERN, code):
+        return None
     return Aula.objects.activas().select_related("propietario").filter(codigo=code.upper()).first()
 
 

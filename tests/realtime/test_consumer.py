@@ -476,3 +476,9 @@ async def test_peer_instruction_shows_the_split_then_asks_again_without_revealin
     assert (await receive(ana))["code"] == "forbidden"
     await ana.disconnect()
     await teacher_socket.disconnect()
+
+
+@pytest.mark.parametrize("code", ["AULA%00", "AU\u0000LA", "x" * 13, "AULA-01", "%F0%9F%98%80"])
+async def test_a_code_that_cannot_be_a_classroom_is_closed_with_4404_before_any_query(db, code):
+    communicator = await open_socket(code)
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4404}
