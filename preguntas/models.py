@@ -149,6 +149,10 @@ class Aula(models.Model):
     )
     codigo = models.CharField(_("código"), max_length=12, unique=True, default=new_join_code)
     archivada = models.BooleanField(_("archivada"), default=False)
+    bloqueada = models.BooleanField(
+        _("cerrada a nuevos alumnos"), default=False,
+        help_text=_("Nadie se une con un nombre nuevo; quien ya estaba vuelve a entrar."),
+    )
     puntos_velocidad = models.BooleanField(
         _("puntos por rapidez"),
         default=False,
@@ -190,6 +194,10 @@ class AlumnoQuerySet(models.QuerySet):
     def conectados(self):
         return self.filter(Exists(Conexion.objects.vivas().filter(alumno=OuterRef("pk"))))
 
+    def en_clase(self):
+        """All but the students the teacher removed."""
+        return self.filter(retirado=False)
+
 
 class TiempoExtra(models.IntegerChoices):
     """Extra time on timed questions, in percent of the time given to the class."""
@@ -211,6 +219,9 @@ class Alumno(models.Model):
     nombre = models.CharField(_("nombre"), max_length=60)
     numero = models.CharField(_("nº de alumno"), max_length=30, blank=True, help_text=_("Opcional: el del centro."))
     en_lista = models.BooleanField(_("en la lista"), default=False)
+    retirado = models.BooleanField(
+        _("quitado del aula"), default=False, help_text=_("El docente lo quitó; sus respuestas se conservan.")
+    )
     tiempo_extra = models.PositiveSmallIntegerField(
         _("tiempo extra"), choices=TiempoExtra.choices, default=TiempoExtra.NO,
         help_text=_("En las preguntas con tiempo; los demás alumnos no lo ven."),

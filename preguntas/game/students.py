@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from confusable_homoglyphs import categories, confusables
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from preguntas.game.errors import GameError, is_id
+from preguntas.game.errors import GameError, is_id, is_int
 from preguntas.models import CODE_PATTERN, PROCESS_STALE_AFTER, Alumno, Aula, Conexion, Proceso, new_token
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as models.new_token makes them
@@ -77,19 +78,28 @@ def name_key(name: str) -> str:
 def join(aula: Aula, name) -> Alumno:
     """Add a student; a name already taken in the classroom gets a number ("Ana 2").
 
-    A classroom with a roster takes no new names: the name must be one of its seats."""
-    name = clean_name(name)
-    # One query on this hot path (a whole class joins at once): the roster's size and the class's.
-    counts = aula.alumnos.aggregate(roster=Count("pk", filter=Q(en_lista=True)), total=Count("pk"))
-    if counts["roster"]:
-        return claim(aula, seat_named(aula, name))
-    if counts["total"] >= settings.QRT_MAX_STUDENTS_PER_CLASSROOM:
+    A classroom with a roster takes no new names: the name must be one of its seats. A locked
+    classroom takes none at all."""
+    return _join(aula, clean_name(name))[0]
+
+
+def _join(aula: Aula, name: str) -> tuple[Alumno, bool]:
+    """``join`` with a clean name; also whether the name got a number."""
+    # One query on this hot path (a whole class joins at once): the lock, the roster's size and the class's.
+    now = Aula.objects.filter(pk=aula.pk).values("bloqueada").annotate(
+        roster=Count("alumnos", filter=Q(alumnos__en_lista=True)), total=Count("alumnos")
+    ).get()
+    if now["roster"]:
+        return claim(aula, seat_named(aula, name)), False
+    if now["bloqueada"]:
+        raise GameError("locked", _("El aula está cerrada a nuevos alumnos: pide a tu docente que la abra."))
+    if now["total"] >= settings.QRT_MAX_STUDENTS_PER_CLASSROOM:
         raise GameError("full", _("El aula está completa."))
     candidate, n = name, 1
     while True:
         try:
             with transaction.atomic():
-                return Alumno.objects.create(aula=aula, nombre=candidate)
+                return Alumno.objects.create(aula=aula, nombre=candidate), n > 1
         except IntegrityError:
             n += 1
             candidate = f"{name} {n}"
@@ -124,6 +134,48 @@ def claim(aula: Aula, seat_id) -> Alumno:
     return seat.get()
 
 
+def lock(aula: Aula, locked) -> None:
+    """Close the classroom to new names, or open it again; students who joined rejoin either way."""
+    if not isinstance(locked, bool):
+        raise GameError("invalid", _("«locked» debe ser true o false."))
+    Aula.objects.filter(pk=aula.pk).update(bloqueada=locked)
+    aula.bloqueada = locked
+
+
+def student_of(aula: Aula, student_id) -> Alumno:
+    if not is_int(student_id):
+        raise GameError("invalid", _("«student» debe ser el id de un alumno."))
+    alumno = aula.alumnos.en_clase().filter(pk=student_id).first() if is_id(student_id) else None
+    if alumno is None:
+        raise GameError("not_found", _("Ese alumno no está en esta aula."))
+    return alumno
+
+
+def remove(aula: Aula, student_id) -> Alumno:
+    """The teacher takes a student out: their device's token stops working and they leave the
+    roster; their answers stay in the results. They may join again under a name unless the
+    classroom is locked."""
+    alumno = student_of(aula, student_id)
+    alumno.retirado, alumno.en_lista, alumno.reclamado, alumno.token = True, False, None, new_token()
+    alumno.save(update_fields=["retirado", "en_lista", "reclamado", "token"])
+    return alumno
+
+
+def rename(aula: Aula, student_id, name) -> Alumno:
+    """The teacher renames a student (the same rules as a name typed at join)."""
+    alumno = student_of(aula, student_id)
+    name = clean_name(name)
+    if aula.alumnos.filter(nombre=name).exclude(pk=alumno.pk).exists():
+        raise GameError("name_taken", _("Ya hay alguien con ese nombre en el aula."))
+    alumno.nombre = name
+    try:
+        with transaction.atomic():
+            alumno.save(update_fields=["nombre"])
+    except IntegrityError:  # taken meanwhile
+        raise GameError("name_taken", _("Ya hay alguien con ese nombre en el aula.")) from None
+    return alumno
+
+
 def release(alumno: Alumno) -> None:
     """Free a roster seat for another device; the device that held it must pick it again."""
     alumno.token = new_token()
@@ -140,19 +192,27 @@ def rejoin(aula: Aula, token) -> Alumno:
     return alumno
 
 
-def enter(aula: Aula, credentials: dict, proceso: str) -> tuple[Alumno, int]:
-    """Join or rejoin and record the connection: with a ``token`` if the credentials hold one,
-    else with a roster ``seat``, else with a ``name``.
+@dataclass
+class Entry:
+    alumno: Alumno
+    conexion_id: int  # ``leave`` ends it
+    asked_name: str | None = None  # the name typed, when the student got another ("Ana" → "Ana 2")
 
-    Returns the student and the id of their connection (``leave`` ends it)."""
+
+def enter(aula: Aula, credentials: dict, proceso: str) -> Entry:
+    """Join or rejoin and record the connection: with a ``token`` if the credentials hold one,
+    else with a roster ``seat``, else with a ``name``."""
+    asked = None
     if "token" in credentials:
         alumno = rejoin(aula, credentials["token"])
     elif "seat" in credentials:
         alumno = claim(aula, credentials["seat"])
     else:
-        alumno = join(aula, credentials.get("name"))
+        name = clean_name(credentials.get("name"))
+        alumno, numbered = _join(aula, name)
+        asked = name if numbered else None
     conexion = Conexion.objects.create(alumno=alumno, proceso=proceso)
-    return alumno, conexion.pk
+    return Entry(alumno, conexion.pk, asked)
 
 
 def leave(conexion_id: int) -> None:

@@ -55,7 +55,7 @@ def roster(aula: Aula, ronda: Ronda | None) -> list[StudentStatus]:
         answers = {a: (v, s) for a, v, s in ronda.respuestas.values_list("alumno_id", "valor", "seguro")}
     return [
         StudentStatus(alumno.pk, alumno.nombre, alumno.online, *answers.get(alumno.pk, (None, None)))
-        for alumno in aula.alumnos.con_presencia()
+        for alumno in aula.alumnos.en_clase().con_presencia()
     ]
 
 

@@ -159,23 +159,24 @@ class AulaConsumer(AsyncWebsocketConsumer):
             raise GameError("already_joined", _("Ya estás dentro del aula."))
         await self._listen()  # before reading the state, so that no frame falls in between
         try:
-            alumno, self._conexion_id, state = await self._enter(frame)
+            entry, state = await self._enter(frame)
         except GameError:
             await self.relay.remove(self)
             self.relay = None
             raise
-        self.alumno = {"id": alumno.pk, "name": alumno.nombre}
+        self._conexion_id = entry.conexion_id
+        self.alumno = {"id": entry.alumno.pk, "name": entry.alumno.nombre}
         await heartbeat().opened()
-        await self._send(protocol.joined(alumno))
+        await self._send(protocol.joined(entry.alumno, entry.asked_name))
         await self._send(state)
         await self._notify_teacher(protocol.presence_changed())
 
     @database_sync_to_async
     def _enter(self, frame):
-        alumno, conexion_id = students.enter(self.aula, frame, PROCESS_ID)
+        entry = students.enter(self.aula, frame, PROCESS_ID)
         ronda = rounds.open_round(self.aula)
-        stored = answers.answer_of(alumno.pk, ronda) if ronda else None
-        return alumno, conexion_id, protocol.student_state(self.aula, ronda, stored, alumno.tiempo_extra)
+        stored = answers.answer_of(entry.alumno.pk, ronda) if ronda else None
+        return entry, protocol.student_state(self.aula, ronda, stored, entry.alumno.tiempo_extra)
 
     async def on_seats(self, frame):
         seats = await database_sync_to_async(students.seats)(self.aula)
@@ -223,6 +224,21 @@ class AulaConsumer(AsyncWebsocketConsumer):
         ronda = await database_sync_to_async(rounds.close)(self.aula, frame.get("round"))
         await self._announce_closed(ronda)
 
+    async def on_lock(self, frame):
+        locked = frame.get("locked")
+        await database_sync_to_async(students.lock)(self.aula, locked)
+        await self._send_personal({}, protocol.locked(locked))
+
+    async def on_remove(self, frame):
+        alumno = await database_sync_to_async(students.remove)(self.aula, frame.get("student"))
+        await outbox().send(self.aula.group_name, protocol.students_removed([alumno.pk]))
+        await self._notify_teacher(protocol.presence_changed())
+
+    async def on_rename(self, frame):
+        alumno = await database_sync_to_async(students.rename)(self.aula, frame.get("student"), frame.get("name"))
+        await self._send_personal({alumno.pk: protocol.renamed(alumno)})
+        await self._notify_teacher(protocol.presence_changed())
+
     async def on_leaderboard(self, frame):
         """Show the leaderboard now (e.g. at the end of a class run without a quiz)."""
         if not await self._announce_scores(None):
@@ -245,6 +261,10 @@ class AulaConsumer(AsyncWebsocketConsumer):
     async def students_released(self, event):
         """The teacher freed this student's seat, or removed the student: this device is out."""
         await self.close(code=protocol.CLOSE_SEAT_FREED)
+
+    async def students_removed(self, event):
+        """The teacher took this student out of the classroom from the panel."""
+        await self.close(code=protocol.CLOSE_REMOVED)
 
     # Helpers ------------------------------------------------------------
 

@@ -17,11 +17,12 @@ from preguntas.models import Alumno, Aula, Ronda
 
 # Close codes.
 CLOSE_SEAT_FREED = 4401  # the teacher freed this student's seat, or removed the student
+CLOSE_REMOVED = 4403  # the teacher removed this student from the panel
 CLOSE_NOT_FOUND = 4404  # no such classroom (or archived)
 CLOSE_RATE_LIMITED = 4429  # the socket kept flooding
 
 # Frame types each role may send; anything else is `unknown_type`, the other role's `forbidden`.
-TEACHER_TYPES = frozenset({"push", "close", "split", "revote", "leaderboard"})
+TEACHER_TYPES = frozenset({"push", "close", "split", "revote", "leaderboard", "lock", "remove", "rename"})
 STUDENT_TYPES = frozenset({"join", "answer", "seats"})
 EITHER_TYPES = frozenset({"ping"})
 
@@ -65,13 +66,26 @@ class Joined(TypedDict):
     student: dict
     token: str
     extra_time: NotRequired[int]
+    asked_name: NotRequired[str]
 
 
-def joined(alumno: Alumno) -> Joined:
+def joined(alumno: Alumno, asked_name: str | None = None) -> Joined:
     frame: Joined = {"type": "joined", "student": {"id": alumno.pk, "name": alumno.nombre}, "token": alumno.token}
     if alumno.tiempo_extra != 100:
         frame["extra_time"] = alumno.tiempo_extra  # this student's own; nobody else hears of it
+    if asked_name:
+        frame["asked_name"] = asked_name  # the name was taken: the student got a number
     return frame
+
+
+def renamed(alumno: Alumno) -> dict:
+    """To a student the teacher renamed."""
+    return {"type": "renamed", "student": {"id": alumno.pk, "name": alumno.nombre}}
+
+
+def locked(is_locked: bool) -> dict:
+    """To the teacher's sockets: the classroom takes new names or not."""
+    return {"type": "locked", "locked": is_locked}
 
 
 def seats(aula: Aula, roster: list[dict]) -> dict:
@@ -144,7 +158,7 @@ def teacher_state(aula: Aula, ronda: Ronda | None, counts: Tally, students: list
         "type": "state",
         "round": teacher_round_payload(ronda) if ronda else None,
         "answered": None,
-        "classroom": classroom(aula),
+        "classroom": {**classroom(aula), "locked": aula.bloqueada},
         "tally": tally(counts),
         "students": roster_list(ronda, students),
     }
@@ -294,3 +308,8 @@ def round_opened() -> dict:
 def students_released(alumno_ids) -> dict:
     """These students' seats were freed or they were removed: their sockets close (4401)."""
     return {"type": "students.released", "to": [int(pk) for pk in alumno_ids]}
+
+
+def students_removed(alumno_ids) -> dict:
+    """The teacher removed these students from the panel: their sockets close (4403)."""
+    return {"type": "students.removed", "to": [int(pk) for pk in alumno_ids]}

@@ -86,6 +86,12 @@
           connect(code);
           return;
         }
+        if (closeCode === LiveSocket.REMOVED) {
+          localStorage.removeItem(tokenKey(code));
+          setQueued(null);
+          joinError(gettext("Tu docente te ha quitado del aula."));
+          return;
+        }
         localStorage.removeItem("qrt-last-code");
         joinError(gettext("No existe ningún aula con ese código."));
       },
@@ -99,7 +105,17 @@
         joined = true;
         localStorage.setItem(tokenKey(code), frame.token);
         $("alumno-nombre").textContent = frame.student.name;
+        if (frame.asked_name) {
+          $("aviso-espera").textContent = interpolate(
+            gettext("Ya había alguien llamado «%(asked)s» en el aula: tú eres «%(name)s»."),
+            {asked: frame.asked_name, name: frame.student.name}, true);
+        }
         if (!$("estado-elegir").hidden) show("esperando");
+        break;
+      case "renamed":
+        $("alumno-nombre").textContent = frame.student.name;
+        $("aviso-espera").textContent = interpolate(
+          gettext("Tu docente ha cambiado tu nombre: ahora eres «%s»."), [frame.student.name]);
         break;
       case "seats":
         $("elegir-aula").textContent = frame.classroom.name;
@@ -175,7 +191,7 @@
       $("error-elegir").textContent = frame.detail;
       $("error-elegir").hidden = false;
       socket.send({type: "seats"});
-    } else if (frame.code === "invalid" || frame.code === "full") {
+    } else if (frame.code === "invalid" || frame.code === "full" || frame.code === "locked") {
       socket.stop();
       joinError(frame.detail);
     } else if (frame.code === "already_answered" || frame.code === "round_closed") {

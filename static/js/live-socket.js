@@ -8,8 +8,9 @@
   "use strict";
   // Close codes after which reconnecting is pointless (docs/protocol.md).
   const SEAT_FREED = 4401;  // the teacher freed this student's seat
+  const REMOVED = 4403;     // the teacher removed this student
   const NOT_FOUND = 4404;   // no such classroom
-  const FATAL_CODES = new Set([SEAT_FREED, NOT_FOUND]);
+  const FATAL_CODES = new Set([SEAT_FREED, REMOVED, NOT_FOUND]);
 
   class LiveSocket {
     constructor(code, handlers) {
@@ -74,6 +75,7 @@
   }
 
   LiveSocket.SEAT_FREED = SEAT_FREED;
+  LiveSocket.REMOVED = REMOVED;
   LiveSocket.NOT_FOUND = NOT_FOUND;
   window.LiveSocket = LiveSocket;
 })();

@@ -21,7 +21,7 @@
       el.dataset.status = status;
       $("conexion-texto").textContent = status === "open" ? gettext("conectado") :
         status === "reconnecting" ? gettext("reconectando…") : gettext("conectando…");
-      for (const b of document.querySelectorAll(".btn-enviar, #btn-cerrar, #btn-siguiente, #btn-reparto, #btn-revotar, #btn-clasificacion")) {
+      for (const b of document.querySelectorAll(".btn-enviar, #btn-cerrar, #btn-siguiente, #btn-reparto, #btn-revotar, #btn-clasificacion, #btn-bloquear")) {
         b.disabled = status !== "open";
       }
     },
@@ -31,6 +31,7 @@
   function handle(frame) {
     switch (frame.type) {
       case "state":
+        showLocked(frame.classroom.locked);
         setStudents(frame.students);
         if (frame.round) startRound(frame.round);
         else if (round && !round.closed) clearRound();
@@ -61,6 +62,9 @@
         break;
       case "roster":
         setStudents(frame.students);
+        break;
+      case "locked":
+        showLocked(frame.locked);
         break;
       case "closed":
         if (round && frame.round === round.round) reveal(frame);
@@ -139,10 +143,15 @@
     if (!box) return;
     box.replaceChildren();
     const sorted = [...students.entries()].sort((a, b) => a[1].name.localeCompare(b[1].name));
-    for (const [, s] of sorted) {
-      const chip = document.createElement("span");
+    const controls = Boolean($("alumno-acciones"));
+    for (const [id, s] of sorted) {
+      const chip = document.createElement(controls ? "button" : "span");
       chip.className = "chip";
       chip.textContent = s.name;
+      if (controls) {
+        chip.type = "button";
+        chip.addEventListener("click", () => openStudent(id));
+      }
       if (!s.online) chip.classList.add("desconectado");
       if (s.answer !== null && s.answer !== undefined) {
         chip.classList.add("respondio");
@@ -244,6 +253,31 @@
     socket.send(frame);
   }
 
+  /* The classroom takes new names or not (the teacher's `lock`). */
+  let locked = false;
+  function showLocked(value) {
+    locked = Boolean(value);
+    setHidden("aula-cerrada", !locked);
+    const button = $("btn-bloquear");
+    if (!button) return;
+    button.setAttribute("aria-pressed", String(locked));
+    button.textContent = locked ? gettext("Abrir el aula") : gettext("Cerrar el aula");
+  }
+
+  /* One student's actions: rename, remove. */
+  let chosen = null;
+  function openStudent(id) {
+    chosen = id;
+    $("alumno-nombre-nuevo").value = students.get(id).name;
+    $("alumno-acciones").hidden = false;
+    $("alumno-nombre-nuevo").focus();
+  }
+
+  function closeStudent() {
+    chosen = null;
+    $("alumno-acciones").hidden = true;
+  }
+
   function showError(text) {
     const box = document.createElement("div");
     box.className = "alert alert-danger alert-dismissible position-fixed bottom-0 end-0 m-3";
@@ -267,6 +301,20 @@
   $("btn-revotar").addEventListener("click", () => {
     if (round) socket.send({type: "revote", round: round.round});
   });
+  $("btn-bloquear").addEventListener("click", () => socket.send({type: "lock", locked: !locked}));
+  $("alumno-acciones").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (chosen !== null) socket.send({type: "rename", student: chosen, name: $("alumno-nombre-nuevo").value});
+    closeStudent();
+  });
+  $("btn-quitar-alumno").addEventListener("click", () => {
+    const name = chosen !== null ? students.get(chosen).name : "";
+    if (chosen !== null && confirm(interpolate(gettext("¿Quitar a «%s» del aula? Sus respuestas se conservan."), [name]))) {
+      socket.send({type: "remove", student: chosen});
+    }
+    closeStudent();
+  });
+  $("btn-cancelar-alumno").addEventListener("click", closeStudent);
   if ($("btn-clasificacion")) {
     $("btn-clasificacion").addEventListener("click", () => socket.send({type: "leaderboard"}));
   }

@@ -81,8 +81,9 @@ def test_with_a_roster_a_name_not_on_it_is_refused_and_nobody_is_added(aula):
 
 def test_a_join_frame_with_a_seat_claims_it(aula):
     ana = seat(aula, "Ana")
-    alumno, conexion_id = students.enter(aula, {"type": "join", "seat": ana.pk}, "proc")
-    assert alumno.pk == ana.pk and alumno.conexiones.get().pk == conexion_id
+    entry = students.enter(aula, {"type": "join", "seat": ana.pk}, "proc")
+    assert entry.alumno.pk == ana.pk and entry.alumno.conexiones.get().pk == entry.conexion_id
+    assert entry.asked_name is None
 
 
 def test_a_roster_name_is_stored_without_bidi_controls_and_matched_without_invisibles(aula):

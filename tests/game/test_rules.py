@@ -131,7 +131,7 @@ def test_tally_counts_answers_and_connected_students(aula):
 
 def test_a_student_is_online_while_a_socket_is_open(aula):
     ana = students.join(aula, "Ana")
-    _, conexion_id = students.enter(aula, {"token": ana.token}, "p1")
+    conexion_id = students.enter(aula, {"token": ana.token}, "p1").conexion_id
     heartbeat("p1")
     assert [(s.name, s.online) for s in tallies.roster(aula, None)] == [("Ana", True)]
     students.leave(conexion_id)
@@ -201,3 +201,50 @@ def test_names_mixing_look_alike_alphabets_are_refused(aula, disguised):
 @pytest.mark.parametrize("name", ["Анна Петрова", "山田 はな", "María José", "Nguyễn Văn A", "محمد", "O’Neill"])
 def test_names_in_any_one_alphabet_are_kept_as_written(aula, name):
     assert students.join(aula, name).nombre == name
+
+
+def test_a_locked_classroom_takes_no_new_names_but_its_students_rejoin(aula):
+    ana = students.join(aula, "Ana")
+    students.lock(aula, True)
+    with pytest.raises(GameError) as error:
+        students.join(aula, "Beto")
+    assert error.value.code == "locked"
+    assert students.rejoin(aula, ana.token) == ana
+    students.lock(aula, False)
+    assert students.join(aula, "Beto").nombre == "Beto"
+
+
+def test_a_removed_student_loses_the_device_leaves_the_class_and_keeps_the_answers(aula):
+    ronda = RondaFactory(aula=aula)
+    ana = students.join(aula, "Ana")
+    answers.answer(aula, ana.pk, ronda.pk, True)
+    students.remove(aula, ana.pk)
+    with pytest.raises(GameError):
+        students.rejoin(aula, ana.token)
+    assert [s.name for s in tallies.roster(aula, ronda)] == []
+    assert Respuesta.objects.filter(alumno=ana).count() == 1
+    assert students.join(aula, "Ana").nombre == "Ana 2"  # unlocked: they may come back, told apart
+    with pytest.raises(GameError) as error:
+        students.remove(aula, ana.pk)
+    assert error.value.code == "not_found"
+
+
+def test_renaming_a_student_follows_the_join_rules_and_keeps_names_apart(aula):
+    ana, beto = students.join(aula, "Ana"), students.join(aula, "Beto")
+    assert students.rename(aula, ana.pk, "  Ana   María\u200b ").nombre == "Ana María"
+    for name, code in (("Beto", "name_taken"), ("", "invalid"), ("\u0410na", "invalid"), (None, "invalid")):
+        with pytest.raises(GameError) as error:
+            students.rename(aula, ana.pk, name)
+        assert error.value.code == code
+    other = AulaFactory()
+    for student_id in (beto.pk + 1000, students.join(other, "Zoe").pk, "1", 2**63):
+        with pytest.raises(GameError) as error:
+            students.rename(aula, student_id, "Zoe")
+        assert error.value.code in ("not_found", "invalid")
+
+
+def test_a_numbered_name_is_reported_to_the_student(aula):
+    students.join(aula, "Ana")
+    entry = students.enter(aula, {"name": "Ana"}, "p1")
+    assert (entry.alumno.nombre, entry.asked_name) == ("Ana 2", "Ana")
+    assert students.enter(aula, {"name": "Carla"}, "p1").asked_name is None

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from preguntas import urls as preguntas_urls
-from preguntas.models import Clasificacion, Respuesta, Ronda
+from preguntas.models import Alumno, Aula, Clasificacion, Respuesta, Ronda
 from tests.factories import AlumnoFactory, AulaFactory, PreguntaFactory, RespuestaFactory, RondaFactory, TeacherFactory
 from tests.security.protocol import has_key
 from tests.sockets import open_socket, receive, receive_type, send, student, teacher
@@ -234,26 +234,31 @@ def test_the_admin_never_shows_a_students_token(client, world, staff):
 
 SOCKET_ROLES = ["anonymous", "student", "owner", "other_teacher", "staff"]
 TEACHER_ONLY = {"push": "forbidden", "close": "forbidden", "split": "forbidden", "revote": "forbidden",
-                "leaderboard": "forbidden"}
+                "leaderboard": "forbidden", "lock": "forbidden", "remove": "forbidden", "rename": "forbidden"}
 EXPECTED = {
     # role: {action: the frame type it gets, or the error code}
     "anonymous": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats"},
     "student": {**TEACHER_ONLY, "join": "already_joined", "answer": "answered", "seats": "seats"},
     "owner": {"push": "question", "close": "closed", "split": "split", "revote": "question",
-              "leaderboard": "leaderboard", "join": "forbidden", "answer": "forbidden", "seats": "forbidden"},
+              "leaderboard": "leaderboard", "lock": "locked", "remove": "roster", "rename": "roster",
+              "join": "forbidden", "answer": "forbidden", "seats": "forbidden"},
     "other_teacher": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats"},
     "staff": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats"},
 }
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("action", ["push", "close", "split", "revote", "leaderboard", "join", "answer", "seats"])
+@pytest.mark.parametrize(
+    "action", ["push", "close", "split", "revote", "leaderboard", "lock", "remove", "rename", "join", "answer", "seats"]
+)
 @pytest.mark.parametrize("role", SOCKET_ROLES)
 async def test_every_socket_action_for_every_role(role, action, aula, alice, bob, staff, pregunta):
     other = await database_sync_to_async(PreguntaFactory)(propietario=alice, respuesta=False)
     aula.clasificacion = Clasificacion.TOP5
     await database_sync_to_async(aula.save)()
     owner_socket, _ = await teacher(aula.codigo, alice)
+    target_socket, target, _ = await student(aula.codigo, "Objetivo")
+    target_id = target["student"]["id"]
     await send(owner_socket, {"type": "push", "question": pregunta.pk})
     question = await receive_type(owner_socket, "question")
 
@@ -269,6 +274,9 @@ async def test_every_socket_action_for_every_role(role, action, aula, alice, bob
         "split": {"type": "split", "round": question["round"]},
         "revote": {"type": "revote", "round": question["round"]},
         "leaderboard": {"type": "leaderboard"},
+        "lock": {"type": "lock", "locked": True},
+        "remove": {"type": "remove", "student": target_id},
+        "rename": {"type": "rename", "student": target_id, "name": "Renombrada"},
         "seats": {"type": "seats"},
         "join": {"type": "join", "name": "Intrusa"},
         "answer": {"type": "answer", "round": question["round"], "value": True},
@@ -278,7 +286,7 @@ async def test_every_socket_action_for_every_role(role, action, aula, alice, bob
     frame = await receive(socket)
     while frame["type"] not in ("error", expected):  # e.g. the `closed` of the round a push replaces
         frame = await receive(socket)
-    if expected in ("question", "closed", "split", "leaderboard", "seats", "joined", "answered"):
+    if expected in ("question", "closed", "split", "leaderboard", "seats", "joined", "answered", "locked", "roster"):
         assert frame["type"] == expected, frame
     else:
         assert (frame["type"], frame.get("code")) == ("error", expected), frame
@@ -288,7 +296,13 @@ async def test_every_socket_action_for_every_role(role, action, aula, alice, bob
         assert rondas == [(question["round"], None)], "the round must be untouched"
     answers = await database_sync_to_async(Respuesta.objects.count)()
     assert answers == (1 if (role, action) == ("student", "answer") else 0)
-    for s in {owner_socket, socket}:
+    objetivo = await database_sync_to_async(Alumno.objects.get)(pk=target_id)
+    locked = await database_sync_to_async(lambda: Aula.objects.get(pk=aula.pk).bloqueada)()
+    owner_did = role == "owner"
+    assert (objetivo.nombre == "Renombrada") == (owner_did and action == "rename")
+    assert objetivo.retirado == (owner_did and action == "remove")
+    assert locked == (owner_did and action == "lock")
+    for s in {owner_socket, socket, target_socket}:
         await s.disconnect()
 
 

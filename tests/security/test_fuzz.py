@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from preguntas.game import students
 from preguntas.game.errors import GameError
-from preguntas.models import Alumno, Respuesta, Ronda
+from preguntas.models import Alumno, Aula, Respuesta, Ronda
 from QuestionsRT.asgi import application
 from tests.factories import AulaFactory, PreguntaFactory
 from tests.security.protocol import DOCUMENTED_ERROR_CODES, has_key
@@ -45,7 +45,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TIMEOUT = 5
 ORIGIN = b"http://localhost"
-TYPES = {"join", "answer", "push", "close", "split", "revote", "ping", "seats", "leaderboard"}
+TYPES = {"join", "answer", "push", "close", "split", "revote", "ping", "seats", "leaderboard", "lock", "remove", "rename"}
+TEACHER_TYPES = {"push", "close", "split", "revote", "leaderboard", "lock", "remove", "rename"}
 STUDENT_DIRECT = {"error", "pong", "joined", "answered", "seats"}
 # The fuzz keeps every round open for its whole run: a valid "seconds" below this is raised
 # to it (deadlines that expire are covered in tests/test_consumer.py).
@@ -66,6 +67,7 @@ class Ref:
 OPEN_A, CLOSED_A, ROUND_B = Ref("OPEN_A"), Ref("CLOSED_A"), Ref("ROUND_B")
 Q_OWN, Q_SHARED, Q_FOREIGN = Ref("Q_OWN"), Ref("Q_SHARED"), Ref("Q_FOREIGN")
 TOKEN_A, TOKEN_B, TOKEN_PEER = Ref("TOKEN_A"), Ref("TOKEN_B"), Ref("TOKEN_PEER")
+STUDENT_B = Ref("STUDENT_B")  # a student of the other classroom: never one the teacher can remove or rename
 
 
 # Strategies ----------------------------------------------------------------------------
@@ -148,6 +150,11 @@ structured = st.one_of(
     st.fixed_dictionaries({"type": st.just("answer"), "round": rounds, "value": values}, optional={"sure": values}),
     st.fixed_dictionaries({"type": st.just("push"), "question": questions}, optional={"seconds": seconds}),
     st.fixed_dictionaries({"type": st.just("close"), "round": rounds}),
+    st.fixed_dictionaries({"type": st.just("lock"), "locked": values}),
+    st.fixed_dictionaries({"type": st.just("remove"), "student": st.just(STUDENT_B) | huge_ints | json_values}),
+    st.fixed_dictionaries(
+        {"type": st.just("rename"), "student": st.just(STUDENT_B) | huge_ints | json_values, "name": names}
+    ),
     st.fixed_dictionaries({"type": json_values}),
 )
 
@@ -183,6 +190,7 @@ def frame(kind, **fields):
 plausible_teacher = st.one_of(
     frame("push", question=st.sampled_from([Q_OWN, Q_SHARED])),
     frame("close", round=st.just(OPEN_A)),
+    frame("lock", locked=st.booleans()),
 )
 plausible_student = st.one_of(
     frame("join", name=names),
@@ -248,6 +256,7 @@ class World:
     correct: dict  # question id -> its answer
     round_b: int
     token_b: str
+    student_b: int
     cookies: dict  # actor -> Cookie header (None: anonymous)
 
 
@@ -270,6 +279,7 @@ class Model:
     answers: dict = field(default_factory=dict)  # (alumno, round) -> value
     round_question: dict = field(default_factory=dict)  # round -> question id
     codes: set = field(default_factory=set)  # error codes seen (statistics)
+    locked: bool = False  # no new names
 
 
 @dataclass
@@ -307,6 +317,8 @@ def resolve(value, world: World, model: Model, peer: Peer, peers: dict):
         return world.q_foreign
     if value is TOKEN_B:
         return world.token_b
+    if value is STUDENT_B:
+        return world.student_b
     by_alumno = {alumno: token for token, alumno in model.tokens.items()}
     if value is TOKEN_PEER:
         for other in peers.values():
@@ -351,8 +363,12 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
         return Expected({"unknown_type"})
     if kind == "ping":
         return Expected(success="pong")
-    if kind in ("push", "close", "split", "revote", "leaderboard") and not peer.is_teacher:
+    if kind in TEACHER_TYPES and not peer.is_teacher:
         return Expected({"forbidden"})
+    if kind == "lock":
+        return Expected(success="locked") if isinstance(frame.get("locked"), bool) else Expected({"invalid"})
+    if kind in ("remove", "rename"):  # never a student of this classroom (tests/realtime covers those)
+        return Expected({"invalid", "not_found", "name_taken"})
     if kind == "leaderboard":
         return Expected({"invalid"})  # classroom A keeps the default: no leaderboard
     if kind in ("split", "revote"):  # the generator never builds these for the teacher (test_consumer does)
@@ -393,6 +409,8 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
                 students.clean_name(name)
             except GameError as refusal:  # look-alike alphabets (tests/game/test_rules.py)
                 codes.add(refusal.code)
+        if model.locked:
+            codes.add("locked")
         return Expected(codes) if codes else Expected(success="joined", name=shown)
 
     if kind == "answer":
@@ -519,7 +537,7 @@ async def check_response(peer: Peer, raw, expected: Expected, model: Model, worl
         elif expected.success == "closed":
             response = await receive_until(peer, {"error", "closed"}, json.loads(raw)["round"])
         else:
-            response = await receive_until(peer, {"error", "pong", "question", "closed"})
+            response = await receive_until(peer, {"error", "pong", "question", "closed", "locked"})
     else:
         response = await receive_until(peer, STUDENT_DIRECT)
 
@@ -546,6 +564,9 @@ async def check_response(peer: Peer, raw, expected: Expected, model: Model, worl
             model.tokens[response["token"]] = response["student"]["id"]
         assert model.tokens.get(response["token"]) == response["student"]["id"]
         peer.alumno = response["student"]["id"]
+    elif response["type"] == "locked":
+        assert response == {"type": "locked", "locked": frame["locked"]}, (sent, response)
+        model.locked = frame["locked"]
     elif response["type"] == "seats":
         assert response["seats"] == [] and response["classroom"]["code"] == world.code_a, (sent, response)
     elif response["type"] == "answered":
@@ -576,7 +597,7 @@ def world(alice, bob, aula, pregunta):
     foreign = PreguntaFactory(propietario=bob, texto="Pregunta privada de Bob.", respuesta=False)
     aula_b = AulaFactory(propietario=bob, nombre="Aula de Bob")
     round_b = Ronda.objects.create(aula=aula_b, pregunta=foreign, texto=foreign.texto, correcta=False)
-    token_b = Alumno.objects.create(aula=aula_b, nombre="Bea").token
+    bea = Alumno.objects.create(aula=aula_b, nombre="Bea")
     cookies = {}
     for actor, user in (("teacher", alice), ("other_teacher", bob)):
         client = Client()
@@ -590,7 +611,8 @@ def world(alice, bob, aula, pregunta):
         q_foreign=foreign.pk,
         correct={pregunta.pk: pregunta.respuesta, shared.pk: shared.respuesta},
         round_b=round_b.pk,
-        token_b=token_b,
+        token_b=bea.token,
+        student_b=bea.pk,
         cookies=cookies,
     )
 
@@ -600,6 +622,7 @@ def fresh_classroom(world: World) -> Model:
     Respuesta.objects.filter(ronda__aula_id=world.aula_a_id).delete()
     Ronda.objects.filter(aula_id=world.aula_a_id).delete()
     Alumno.objects.filter(aula_id=world.aula_a_id).delete()
+    Aula.objects.filter(pk=world.aula_a_id).update(bloqueada=False)
     closed = Ronda.objects.create(
         aula_id=world.aula_a_id, texto="Ronda anterior", correcta=True, cerrada=timezone.now()
     )
