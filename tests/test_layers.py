@@ -54,7 +54,7 @@ def test_the_layers_are_where_the_checks_look():
 
 def test_only_the_kind_modules_know_a_kinds_values():
     """True/false is one module: no other code checks for a boolean answer or names its options."""
-    signs = ("debe ser true o false", '"true"', '"false"', "ANSWER_WORDS")
+    signs = ("«value» debe ser true o false", '"true"', '"false"', "ANSWER_WORDS")
     assumed = [
         str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
         if "kinds" not in path.parts and "migrations" not in path.parts and any(s in path.read_text() for s in signs)

@@ -20,6 +20,18 @@ class LockoutLoginMixin:
 
     locked = False
 
+    def clean_username(self):
+        """No longer than a username can be (Django's form only says so to the browser): a longer one
+        is a wrong login, never counted."""
+        username = self.cleaned_data["username"]
+        if len(username) > self.fields["username"].max_length:
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+        return username
+
     def clean(self):
         username = self.cleaned_data.get("username")
         if username is None or not self.cleaned_data.get("password"):

@@ -46,7 +46,7 @@ async def test_teacher_gets_state_on_connect(aula, alice):
     socket, state = await teacher(aula.codigo, alice)
     assert state["round"] is None
     assert state["answered"] is None
-    assert state["classroom"] == {"name": "3ºB Geografía", "code": "AULA01"}
+    assert state["classroom"] == {"name": "3ºB Geografía", "code": "AULA01", "locked": False}
     assert state["tally"]["connected"] == 0
     await socket.disconnect()
 

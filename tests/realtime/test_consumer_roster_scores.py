@@ -114,8 +114,8 @@ async def test_the_teacher_shows_the_leaderboard_unless_it_is_turned_off(aula, a
     await push_and_answer(teacher_socket, pregunta, [(ana, False)])
     await send(ana, {"type": "ping"})
     await receive_type(ana, "closed")
-    assert (await receive(ana))["type"] == "result"
-    assert await receive(ana) == {"type": "pong"}  # end of quiz only: nothing after an ad hoc question
+    # end of quiz only: nothing after an ad hoc question but Ana's own result and the pong
+    assert sorted([(await receive(ana))["type"], (await receive(ana))["type"]]) == ["pong", "result"]
     await send(teacher_socket, {"type": "leaderboard"})
     board = await receive_type(ana, "leaderboard")
     assert board["top"] == [{"name": "Ana", "rank": 1, "right": 0}]
