@@ -199,10 +199,10 @@
     const box = $("puestos");
     box.replaceChildren();
     for (const seat of seats) {
+      const item = document.createElement("li");
       const button = document.createElement("button");
       button.type = "button";
-      button.className = "btn btn-outline-primary btn-lg btn-tap text-start";
-      button.setAttribute("role", "listitem");
+      button.className = "btn btn-outline-primary btn-lg btn-tap text-start w-100";
       button.textContent = seat.name;
       if (seat.taken) {
         button.disabled = true;
@@ -215,7 +215,8 @@
         $("error-elegir").hidden = true;
         socket.send({type: "join", seat: seat.id});
       });
-      box.appendChild(button);
+      item.appendChild(button);
+      box.appendChild(item);
     }
     $("reconectando").hidden = true;
     show("elegir");
