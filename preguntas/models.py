@@ -25,8 +25,10 @@ def new_token() -> str:
 
 class PreguntaQuerySet(models.QuerySet):
     def visibles_para(self, user):
-        """A teacher's own questions plus the shared bank (questions with no owner)."""
-        return self.filter(Q(propietario=user) | Q(propietario__isnull=True))
+        """A teacher's bank: their own questions plus the shared ones (no owner), leaving out
+        archived questions and the shared ones they have copied into their own."""
+        copied = Pregunta.objects.filter(propietario=user, copiada_de=OuterRef("pk"))
+        return self.filter(Q(propietario=user) | (Q(propietario__isnull=True) & ~Exists(copied))).filter(archivada=False)
 
     def buscar(self, texto: str = "", tema: str = ""):
         qs = self
@@ -53,6 +55,19 @@ class Pregunta(models.Model):
         blank=True,
         related_name="preguntas",
         help_text=_("Vacío: pregunta compartida con todos los docentes."),
+    )
+    archivada = models.BooleanField(
+        _("archivada"), default=False,
+        help_text=_("Borrada del banco después de usarse en rondas: sus resultados se conservan."),
+    )
+    copiada_de = models.ForeignKey(
+        "self",
+        verbose_name=_("copiada de"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copias",
+        help_text=_("La pregunta compartida de la que el docente hizo esta copia."),
     )
     creada = models.DateTimeField(_("creada"), auto_now_add=True)
     actualizada = models.DateTimeField(_("actualizada"), auto_now=True)

@@ -44,6 +44,7 @@ def aula_editar(request: HttpRequest, codigo: str) -> HttpResponse:
     form = AulaAjustesForm(request.POST or None, instance=aula)
     if request.method == "POST" and form.is_valid():
         form.save()
+        messages.success(request, _("Ajustes de «%(nombre)s» guardados.") % {"nombre": aula.nombre})
         return redirect("preguntas:aulas")
     return render(request, "preguntas/aula_editar.html", {"aula": aula, "form": form})
 
@@ -54,6 +55,13 @@ def aula_archivar(request: HttpRequest, codigo: str) -> HttpResponse:
     aula = own_aula(request, codigo)
     aula.archivada = not aula.archivada
     aula.save(update_fields=["archivada"])
+    if aula.archivada:
+        messages.success(request, _(
+            "«%(nombre)s» archivada: sus alumnos ya no pueden entrar y sus resultados se conservan. "
+            "«Reactivar» la vuelve a abrir."
+        ) % {"nombre": aula.nombre})
+    else:
+        messages.success(request, _("«%(nombre)s» vuelve a estar activa.") % {"nombre": aula.nombre})
     return redirect("preguntas:aulas")
 
 

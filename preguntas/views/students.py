@@ -103,6 +103,7 @@ def alumno_quitar(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
     else:
         alumno.delete()
         notify.students_released(alumno.aula, [pk])
+        messages.success(request, _("«%(nombre)s» ya no está en el aula.") % {"nombre": alumno.nombre})
     return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
 
 
