@@ -319,6 +319,10 @@ class Ronda(models.Model):
 
     objects = RondaQuerySet.as_manager()
 
+    # (position, of): where the question sits in the quiz it was pushed from. Not stored: set by
+    # game.rounds.with_quiz_progress on the rounds whose frames say it (docs/protocol.md, `quiz`).
+    quiz_progress: tuple[int, int] | None = None
+
     class Meta:
         verbose_name = _("ronda")
         verbose_name_plural = _("rondas")

@@ -171,9 +171,12 @@ class AulaConsumer(AsyncWebsocketConsumer):
     @database_sync_to_async
     def _enter(self, frame):
         alumno, conexion_id = students.enter(self.aula, frame, PROCESS_ID)
-        ronda = rounds.open_round(self.aula)
+        ronda = rounds.with_quiz_progress(rounds.open_round(self.aula))
         stored = answers.answer_of(alumno.pk, ronda) if ronda else None
-        return alumno, conexion_id, protocol.student_state(self.aula, ronda, stored, alumno.tiempo_extra)
+        last = None if ronda else rounds.just_closed(self.aula)
+        own = tallies.own_outcome(last, alumno.pk) if last else None
+        state = protocol.student_state(self.aula, ronda, stored, alumno.tiempo_extra, last, own)
+        return alumno, conexion_id, state
 
     async def on_seats(self, frame):
         seats = await database_sync_to_async(students.seats)(self.aula)
@@ -337,7 +340,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _teacher_state(self):
-        ronda = rounds.open_round(self.aula)
+        ronda = rounds.with_quiz_progress(rounds.open_round(self.aula))
         return ronda, protocol.teacher_state(self.aula, ronda, tallies.tally(self.aula, ronda), tallies.roster(self.aula, ronda))
 
     def _schedule_deadline(self, deadline):

@@ -124,6 +124,7 @@
         if (frame.classroom) $("aula-nombre").textContent = frame.classroom.name;
         myAnswer = frame.answered ? frame.value : null;
         if (frame.round) showQuestion(frame.round);
+        else if (frame.result && $("estado-resultado").hidden) showStoredResult(frame.result);
         else if ($("estado-resultado").hidden) show("esperando");
         sendQueued(frame);
         break;
@@ -305,27 +306,43 @@
    * (null: we did not answer, or it did not come). */
   function showResult(result) {
     clearTimeout(resultTimer);
-    const title = $("resultado-titulo");
-    const correct = closedRound.right_options.map(optionWord).join(", ");
-    title.classList.remove("text-success", "text-danger");
-    if (myAnswer === null) {
-      title.textContent = gettext("Sin respuesta");
-      $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
-    } else if (result && result.right) {
-      title.textContent = gettext("¡Correcto!");
-      title.classList.add("text-success");
-      $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
-    } else if (result) {
-      title.textContent = gettext("Incorrecto");
-      title.classList.add("text-danger");
-      $("resultado-detalle").textContent = interpolate(gettext("Incorrecto — la respuesta era %s"), [correct]);
-    } else {
-      title.textContent = interpolate(gettext("Respuesta enviada: %s"), [answerWord(myAnswer)]);
-      $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
-    }
+    renderResult({
+      question: round.question, right_options: closedRound.right_options,
+      value: myAnswer, right: result ? result.right : null,
+    });
     closedRound = null;
     round = null;
     myAnswer = null;
+  }
+
+  /* After a reload: the result of the round that just closed, as `state` brought it. */
+  function showStoredResult(result) {
+    round = null;
+    myAnswer = null;
+    renderResult(result);
+  }
+
+  /* The question, this student's answer and the right one, once; `right` as the server said
+   * (null: no answer, or its `result` did not come). */
+  function renderResult(r) {
+    const title = $("resultado-titulo");
+    title.classList.remove("text-success", "text-danger");
+    if (r.value === null) {
+      title.textContent = gettext("Sin respuesta");
+    } else if (r.right === true) {
+      title.textContent = gettext("¡Correcto!");
+      title.classList.add("text-success");
+    } else if (r.right === false) {
+      title.textContent = gettext("Incorrecto");
+      title.classList.add("text-danger");
+    } else {
+      title.textContent = gettext("Respuesta enviada");
+    }
+    $("resultado-pregunta").textContent = r.question.text;
+    $("resultado-tuya").textContent = r.value === null ? "" : interpolate(gettext("Tu respuesta: %s"), [answerWord(r.value)]);
+    const correct = r.right_options.map(optionWord).join(", ");
+    $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
+    clearTimeout(backToWaiting);
     show("resultado");
     backToWaiting = setTimeout(() => show("esperando"), RESULT_SECONDS * 1000);
   }

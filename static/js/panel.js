@@ -24,6 +24,8 @@
       for (const b of document.querySelectorAll(".btn-enviar, #btn-cerrar, #btn-siguiente, #btn-reparto, #btn-revotar, #btn-clasificacion")) {
         b.disabled = status !== "open";
       }
+      // Offline, the panel cannot know who is connected: no stale count (`state` brings it back).
+      if (status !== "open") $("conectados").textContent = "–";
     },
     onFrame: handle,
   });
@@ -109,6 +111,8 @@
     setHidden("btn-revotar", false);
     setHidden("segunda-votacion", !payload.previous);
     setHidden("btn-siguiente", true);
+    setHidden("cuestionario-terminado", true);
+    showQuizProgress(payload.quiz);
     for (const key of optionKeys) $("etiqueta-" + key).classList.remove("correcta");
     markSent(payload.question.id);
     startCountdown();
@@ -137,6 +141,7 @@
   function renderStudents() {
     const box = $("alumnos");
     if (!box) return;
+    setHidden("alumnos-vacio", students.size > 0);
     box.replaceChildren();
     const sorted = [...students.entries()].sort((a, b) => a[1].name.localeCompare(b[1].name));
     for (const [, s] of sorted) {
@@ -168,7 +173,15 @@
     setHidden("btn-reparto", true);
     setHidden("btn-revotar", true);
     setHidden("btn-siguiente", !nextQuestionButton());
+    // The server says where the round sits in its quiz; the last one's close ends the quiz.
+    setHidden("cuestionario-terminado", !(frame.quiz && frame.quiz.position === frame.quiz.of));
     renderStudents();
+  }
+
+  function showQuizProgress(quiz) {
+    const el = $("progreso-cuestionario");
+    el.hidden = !quiz;
+    if (quiz) el.textContent = interpolate(gettext("Pregunta %(position)s de %(of)s"), quiz, true);
   }
 
   function rightLabels(closedFrame) {
@@ -199,6 +212,7 @@
     text.textContent = round.question.text;
     item.append(text, " — " + rightLabels(frame));
     $("historial").prepend(item);
+    setHidden("historial-vacio", true);
   }
 
   /* The class's countdown; on the panel (not the projector), the extra time some students have. */

@@ -81,6 +81,9 @@ def test_every_teacher_page_fits_a_phone_and_passes_axe(live_app, demo, browser,
     url, code = live_app.url, demo.aula.codigo
 
     audit.visit(f"{url}/cuentas/entrar/")
+    audit.visit(f"{url}/cuentas/contrasena/olvidada/")
+    audit.visit(f"{url}/cuentas/contrasena/olvidada/enviada/")
+    audit.visit(f"{url}/cuentas/contrasena/nueva/MQ/no-es-un-token/")
     log_in_with_cookie(driver, url, session_cookie(demo.profesor))
     for path in [
         "/aulas/",
