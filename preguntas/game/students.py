@@ -21,6 +21,15 @@ def find_aula(code: str) -> Aula | None:
     return Aula.objects.activas().select_related("propietario").filter(codigo=code.upper()).first()
 
 
+def is_archived(code: str) -> bool:
+    """A classroom that exists but that its teacher archived: students cannot join it."""
+    return Aula.objects.filter(codigo=code.upper(), archivada=True).exists()
+
+
+def archived() -> GameError:
+    return GameError("archived", _("Esta aula no está activa: tu docente la ha archivado."))
+
+
 def clean_name(name) -> str:
     """Trim and fold white space; refuse control characters and names with nothing visible."""
     if not isinstance(name, str):

@@ -68,6 +68,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
         self.aula = await database_sync_to_async(students.find_aula)(code)
         await self.accept()
         if self.aula is None:
+            if await database_sync_to_async(students.is_archived)(code):
+                await self._send(protocol.error(students.archived()))
             await self.close(code=protocol.CLOSE_NOT_FOUND)
             return
         user = self.scope.get("user")

@@ -91,6 +91,8 @@ def proyector(request: HttpRequest, codigo: str) -> HttpResponse:
     context = {
         "aula": aula,
         "join_url": join_url,
+        "join_host": request.get_host(),
+        "join_path": reverse("preguntas:alumno_codigo", args=[aula.codigo]),
         "qr_svg": mark_safe(qr),  # generated here from our own URL, drawn as paths only
         "nombres": request.GET.get("nombres") == "1",
         "opciones": _options(),

@@ -18,6 +18,7 @@
   let closedRound = null;   // the `closed` frame of our round, until our `result` comes
   let resultTimer = null;
   const RESULT_WAIT_MS = 1500;  // how long a `closed` waits for our `result` before showing without it
+  let notActive = null;     // the server's word that the classroom is archived, before it closes us
 
   const tokenKey = (c) => "qrt-token-" + c;
   const queueKey = (c) => "qrt-queued-" + c;
@@ -58,6 +59,7 @@
   function connect(newCode) {
     if (socket) socket.stop();
     code = newCode;
+    notActive = null;
     localStorage.setItem("qrt-last-code", code);
     try { queued = JSON.parse(localStorage.getItem(queueKey(code))); } catch (e) { queued = null; }
     socket = new LiveSocket(code, {
@@ -85,7 +87,7 @@
           return;
         }
         localStorage.removeItem("qrt-last-code");
-        joinError(gettext("No existe ningún aula con ese código."));
+        joinError(notActive || gettext("No existe ningún aula con ese código."));
       },
       onFrame: handle,
     });
@@ -164,7 +166,8 @@
   }
 
   function handleError(frame) {
-    if (frame.code === "not_found" && !joined && localStorage.getItem(tokenKey(code))) {
+    if (frame.code === "archived") notActive = frame.detail;  // the 4404 close follows
+    else if (frame.code === "not_found" && !joined && localStorage.getItem(tokenKey(code))) {
       // Our saved token is not valid in this classroom (or the teacher freed our seat): join again.
       localStorage.removeItem(tokenKey(code));
       if (pendingName === null) pendingName = "";
@@ -371,6 +374,21 @@
     pendingName = name;
     show("esperando");
     connect(newCode);
+  });
+
+  /* Leave: this device forgets who it was and goes back to the join screen. */
+  $("btn-salir").addEventListener("click", () => {
+    if (!window.confirm(gettext("¿Salir del aula? Para volver tendrás que unirte otra vez."))) return;
+    if (socket) socket.stop();
+    localStorage.removeItem(tokenKey(code));
+    localStorage.removeItem("qrt-last-code");
+    setQueued(null);
+    joined = false;
+    round = null;
+    myAnswer = null;
+    $("nombre").value = "";
+    show("unirse");
+    $("nombre").focus();
   });
 
   $("btn-volver").addEventListener("click", () => {

@@ -1,9 +1,11 @@
-"""What a round says beyond its question: where it sits in a quiz, and a student's result after a reload."""
+"""What the socket says beyond the round itself: where a round sits in its quiz, a student's result
+after a reload, and that a classroom is archived."""
 
 import pytest
+from channels.db import database_sync_to_async
 
 from tests.factories import CuestionarioFactory, PreguntaFactory
-from tests.sockets import open_socket, receive_type, send, student, teacher
+from tests.sockets import open_socket, receive, receive_type, send, student, teacher
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +78,13 @@ async def test_a_student_who_rejoins_just_after_the_close_gets_their_result_back
     assert beto_state["result"]["value"] is None and beto_state["result"]["right"] is None
     for socket in (panel, ana, beto, again):
         await socket.disconnect()
+
+
+async def test_an_archived_classroom_says_it_is_not_active_before_closing(aula):
+    aula.archivada = True
+    await database_sync_to_async(aula.save)()
+    communicator = await open_socket(aula.codigo)
+    assert await receive(communicator) == {
+        "type": "error", "code": "archived", "detail": "Esta aula no está activa: tu docente la ha archivado.",
+    }
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4404}
