@@ -31,7 +31,7 @@ class AulaAjustesForm(forms.ModelForm):
 
     class Meta:
         model = Aula
-        fields = ["nombre", "puntos_velocidad", "clasificacion"]
+        fields = ["nombre", "puntos_velocidad", "clasificacion", "reparto_en_directo"]
         widgets = {"clasificacion": forms.RadioSelect}
 
 

@@ -168,6 +168,14 @@ class Aula(models.Model):
     clasificacion = models.CharField(
         _("clasificación"), max_length=8, choices=Clasificacion.choices, default=Clasificacion.NINGUNA
     )
+    reparto_en_directo = models.BooleanField(
+        _("reparto en directo en el proyector"),
+        default=False,
+        help_text=_(
+            "El proyector muestra cómo vota la clase mientras la pregunta está abierta. Sin marcar, solo "
+            "cuántos han respondido: el reparto se ve al cerrar o con «Mostrar reparto»."
+        ),
+    )
     creada = models.DateTimeField(_("creada"), auto_now_add=True)
 
     objects = AulaQuerySet.as_manager()

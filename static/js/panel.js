@@ -64,6 +64,12 @@
       case "roster":
         setStudents(frame.students);
         break;
+      case "split":
+        if (round && frame.round === round.round) {
+          round.splitShown = true;
+          showSplitState();
+        }
+        break;
       case "closed":
         if (round && frame.round === round.round) reveal(frame);
         addToHistory(frame);
@@ -113,6 +119,7 @@
     setHidden("btn-siguiente", true);
     setHidden("cuestionario-terminado", true);
     showQuizProgress(payload.quiz);
+    showSplitState();
     for (const key of optionKeys) $("etiqueta-" + key).classList.remove("correcta");
     markSent(payload.question.id);
     startCountdown();
@@ -162,6 +169,7 @@
     $("ronda-cuenta").hidden = true;
     setHidden("tiempo-extra", true);
     round.closed = true;
+    showSplitState();
     const counts = {round: frame.round, answered: 0, connected: Number($("conectados").textContent)};
     for (const key of optionKeys) { counts[key] = frame[key]; counts.answered += frame[key]; }
     renderTally(counts);
@@ -176,6 +184,21 @@
     // The server says where the round sits in its quiz; the last one's close ends the quiz.
     setHidden("cuestionario-terminado", !(frame.quiz && frame.quiz.position === frame.quiz.of));
     renderStudents();
+  }
+
+  /* Whether the class sees the split: on the panel, «Mostrar reparto» says so once the server
+   * has sent it; on the projector, the bars wait for it (or the close) unless shown live. */
+  function showSplitState() {
+    const shown = Boolean(round && round.splitShown);
+    const button = $("btn-reparto");
+    if (button) {
+      button.textContent = shown ? gettext("Reparto a la vista") : gettext("Mostrar reparto");
+      button.classList.toggle("active", shown);
+      button.setAttribute("aria-pressed", String(shown));
+    }
+    const waiting = $("ronda").hasAttribute("data-reparto-oculto") && round && !round.closed && !shown;
+    $("ronda").classList.toggle("reparto-oculto", Boolean(waiting));
+    setHidden("reparto-espera", !waiting);
   }
 
   function showQuizProgress(quiz) {
