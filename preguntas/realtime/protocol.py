@@ -154,7 +154,6 @@ def last_result(ronda: Ronda, own) -> dict:
     return {
         "round": ronda.pk,
         "question": {"id": ronda.pregunta_id, "text": ronda.texto},
-        "correct": kind.to_wire(ronda.correcta),
         "right_options": kind.right_options(ronda.correcta),
         "value": None if own is None else kind.to_wire(own[0]),
         "right": None if own is None else own[1],

@@ -81,6 +81,11 @@ def test_every_teacher_page_fits_a_phone_and_passes_axe(live_app, demo, browser,
     url, code = live_app.url, demo.aula.codigo
 
     audit.visit(f"{url}/cuentas/entrar/")
+    find(driver, "input[name=username]").send_keys(demo.profesor.username)
+    find(driver, "input[name=password]").send_keys("not-the-password")
+    find(driver, "form button[type=submit]").click()
+    wait_visible(driver, ".alert-danger, .invalid-feedback")
+    audit.check("login, wrong password")
     audit.visit(f"{url}/cuentas/contrasena/olvidada/")
     audit.visit(f"{url}/cuentas/contrasena/olvidada/enviada/")
     audit.visit(f"{url}/cuentas/contrasena/nueva/MQ/no-es-un-token/")
