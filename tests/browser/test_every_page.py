@@ -84,7 +84,8 @@ def test_every_teacher_page_fits_a_phone_and_passes_axe(live_app, demo, browser,
     find(driver, "input[name=username]").send_keys(demo.profesor.username)
     find(driver, "input[name=password]").send_keys("not-the-password")
     find(driver, "form button[type=submit]").click()
-    wait_visible(driver, ".alert-danger, .invalid-feedback")
+    wait_visible(driver, "form .text-danger li")
+    assert not find_all(driver, ".is-valid"), "no field is marked right next to the error"
     audit.check("login, wrong password")
     audit.visit(f"{url}/cuentas/contrasena/olvidada/")
     audit.visit(f"{url}/cuentas/contrasena/olvidada/enviada/")
