@@ -159,7 +159,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 BOOTSTRAP5 = {
     "css_url": {"url": "/static/vendor/bootstrap/bootstrap.min.css"},
     "javascript_url": {"url": "/static/vendor/bootstrap/bootstrap.bundle.min.js"},
+    "field_renderers": {"default": "preguntas.forms.FieldRenderer"},
 }
+
+# Email (password reset). Without EMAIL_HOST, messages are printed to the console (the log):
+# the local demo needs no mail server. With it, they go out by SMTP (docs/deploy.md).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not env_bool("EMAIL_USE_SSL", default=False))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: SSL is port 465, STARTTLS port 587.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "QuestionsRT <no-reply@localhost>"
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
 # Limits of the live quiz; docs/protocol.md documents the error each one produces.
 QRT_MAX_FRAME_BYTES = env_int("QRT_MAX_FRAME_BYTES", 4096)

@@ -1,11 +1,23 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django_bootstrap5 import renderers
 
 from preguntas.game import csv_files, kinds
 from preguntas.game.bank import find_duplicate
 from preguntas.game.roster import NUMBER_MAX_LENGTH
 from preguntas.models import Aula, Cuestionario, Pregunta, TiempoExtra
+
+
+class FieldRenderer(renderers.FieldRenderer):
+    """Every form's fields (settings.BOOTSTRAP5): red with its error, never green.
+
+    A field is not "right" because the form came back: after a wrong password, a tick under
+    the username would say the opposite of the error above it.
+    """
+
+    def get_server_side_validation_classes(self):
+        return "is-invalid" if self.field_errors else ""
 
 
 class AulaForm(forms.ModelForm):
@@ -19,7 +31,7 @@ class AulaAjustesForm(forms.ModelForm):
 
     class Meta:
         model = Aula
-        fields = ["nombre", "puntos_velocidad", "clasificacion"]
+        fields = ["nombre", "puntos_velocidad", "clasificacion", "reparto_en_directo"]
         widgets = {"clasificacion": forms.RadioSelect}
 
 

@@ -29,8 +29,10 @@ def new_token() -> str:
 
 class PreguntaQuerySet(models.QuerySet):
     def visibles_para(self, user):
-        """A teacher's own questions plus the shared bank (questions with no owner)."""
-        return self.filter(Q(propietario=user) | Q(propietario__isnull=True))
+        """A teacher's bank: their own questions plus the shared ones (no owner), leaving out
+        archived questions and the shared ones they have copied into their own."""
+        copied = Pregunta.objects.filter(propietario=user, copiada_de=OuterRef("pk"))
+        return self.filter(Q(propietario=user) | (Q(propietario__isnull=True) & ~Exists(copied))).filter(archivada=False)
 
     def buscar(self, texto: str = "", tema: str = ""):
         qs = self
@@ -57,6 +59,19 @@ class Pregunta(models.Model):
         blank=True,
         related_name="preguntas",
         help_text=_("Vacío: pregunta compartida con todos los docentes."),
+    )
+    archivada = models.BooleanField(
+        _("archivada"), default=False,
+        help_text=_("Borrada del banco después de usarse en rondas: sus resultados se conservan."),
+    )
+    copiada_de = models.ForeignKey(
+        "self",
+        verbose_name=_("copiada de"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copias",
+        help_text=_("La pregunta compartida de la que el docente hizo esta copia."),
     )
     creada = models.DateTimeField(_("creada"), auto_now_add=True)
     actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
@@ -160,6 +175,14 @@ class Aula(models.Model):
     )
     clasificacion = models.CharField(
         _("clasificación"), max_length=8, choices=Clasificacion.choices, default=Clasificacion.NINGUNA
+    )
+    reparto_en_directo = models.BooleanField(
+        _("reparto en directo en el proyector"),
+        default=False,
+        help_text=_(
+            "El proyector muestra cómo vota la clase mientras la pregunta está abierta. Sin marcar, solo "
+            "cuántos han respondido: el reparto se ve al cerrar o con «Mostrar reparto»."
+        ),
     )
     creada = models.DateTimeField(_("creada"), auto_now_add=True)
 
@@ -341,6 +364,10 @@ class Ronda(models.Model):
     )
 
     objects = RondaQuerySet.as_manager()
+
+    # (position, of): where the question sits in the quiz it was pushed from. Not stored: set by
+    # game.rounds.with_quiz_progress on the rounds whose frames say it (docs/protocol.md, `quiz`).
+    quiz_progress: tuple[int, int] | None = None
 
     class Meta:
         verbose_name = _("ronda")

@@ -17,6 +17,34 @@ urlpatterns = [
         name="password_change",
     ),
     path(
+        "contrasena/olvidada/",
+        auth_views.PasswordResetView.as_view(
+            template_name="usuarios/password_reset_form.html",
+            email_template_name="usuarios/password_reset_email.txt",
+            subject_template_name="usuarios/password_reset_subject.txt",
+            success_url=reverse_lazy("usuarios:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "contrasena/olvidada/enviada/",
+        auth_views.PasswordResetDoneView.as_view(template_name="usuarios/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "contrasena/nueva/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="usuarios/password_reset_confirm.html",
+            success_url=reverse_lazy("usuarios:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "contrasena/nueva/hecho/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="usuarios/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path(
         "contrasena/hecho/",
         auth_views.PasswordChangeDoneView.as_view(template_name="usuarios/password_change_done.html"),
         name="password_change_done",

@@ -14,12 +14,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from preguntas.game import kinds
 from preguntas.game.csv_files import MAX_BYTES, FileError, clean_cell, read_table
-from preguntas.models import Pregunta
+from preguntas.models import CuestionarioPregunta, Pregunta, Ronda
 
 MAX_ROWS = 2000
 COLUMNS = ("texto", "respuesta", "tema")
@@ -156,6 +157,40 @@ def find_duplicate(user, texto: str, exclude_pk=None) -> Pregunta | None:
     key = normalise_text(texto)
     bank = Pregunta.objects.visibles_para(user).exclude(pk=exclude_pk).only("pk", "texto")
     return next((p for p in bank.iterator() if normalise_text(p.texto) == key), None)
+
+
+@dataclass(frozen=True)
+class Removal:
+    deleted: int
+    archived: int
+
+
+def remove(user, pks) -> Removal:
+    """Take the teacher's own questions among ``pks`` out of their bank and quizzes.
+
+    A question never pushed is deleted; one that was pushed in a round is archived instead,
+    so that the results and each student's history keep pointing at it.
+    """
+    own = Pregunta.objects.filter(propietario=user, archivada=False, pk__in=[pk for pk in pks if str(pk).isdigit()])
+    with transaction.atomic():
+        used = list(own.filter(Exists(Ronda.objects.filter(pregunta=OuterRef("pk")))).values_list("pk", flat=True))
+        CuestionarioPregunta.objects.filter(pregunta__in=used).delete()
+        archived = Pregunta.objects.filter(pk__in=used).update(archivada=True)
+        unused = own.exclude(pk__in=used)
+        deleted = unused.count()
+        unused.delete()
+    return Removal(deleted=deleted, archived=archived)
+
+
+def copy(user, shared: Pregunta) -> Pregunta:
+    """The teacher's own copy of a shared question, to edit; the shared one leaves their bank."""
+    existing = Pregunta.objects.filter(propietario=user, copiada_de=shared, archivada=False).first()
+    if existing:
+        return existing
+    return Pregunta.objects.create(
+        tipo=shared.tipo, texto=shared.texto, respuesta=shared.respuesta, tema=shared.tema,
+        propietario=user, copiada_de=shared,
+    )
 
 
 def export_rows(preguntas):

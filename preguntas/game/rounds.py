@@ -8,15 +8,40 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from preguntas.game.errors import GameError, is_id, is_int
-from preguntas.models import Aula, Cuestionario, Pregunta, Ronda
+from preguntas.models import Aula, Cuestionario, CuestionarioPregunta, Pregunta, Ronda
 
 MAX_ROUND_SECONDS = 3600
+# How long after its close a round's result is still shown to a student who reloads the page.
+RESULT_KEPT = timedelta(minutes=2)
 
 
 def open_round(aula: Aula) -> Ronda | None:
     """The classroom's open round; one past its deadline counts as closed."""
     ronda = aula.ronda_abierta()
     return None if ronda is None or ronda.vencida() else ronda
+
+
+def just_closed(aula: Aula, now=None) -> Ronda | None:
+    """The classroom's last round if it closed within ``RESULT_KEPT`` and none has opened since:
+    its result is still what the students' screens show."""
+    last = aula.rondas.order_by("-abierta", "-pk").first()
+    if last is None or last.cerrada is None or last.cerrada < (now or timezone.now()) - RESULT_KEPT:
+        return None
+    return last
+
+
+def with_quiz_progress(ronda: Ronda | None) -> Ronda | None:
+    """Tell the round where its question sits in the quiz it was pushed from (``quiz_progress``:
+    position, of), if it was pushed from one that still holds the question. One query."""
+    if ronda is not None and ronda.cuestionario_id and ronda.pregunta_id:
+        order = list(
+            CuestionarioPregunta.objects.filter(cuestionario_id=ronda.cuestionario_id)
+            .order_by("orden", "pk")
+            .values_list("pregunta_id", flat=True)
+        )
+        if ronda.pregunta_id in order:
+            ronda.quiz_progress = (order.index(ronda.pregunta_id) + 1, len(order))
+    return ronda
 
 
 def close_overdue(aula: Aula) -> Ronda | None:
@@ -28,7 +53,7 @@ def close_overdue(aula: Aula) -> Ronda | None:
         _close(ronda)
     except GameError:  # closed meanwhile by another process
         return None
-    return ronda
+    return with_quiz_progress(ronda)
 
 
 def push(aula: Aula, user, question_id, seconds=None, quiz_id=None) -> tuple[Ronda | None, Ronda]:
@@ -68,7 +93,7 @@ def push(aula: Aula, user, question_id, seconds=None, quiz_id=None) -> tuple[Ron
             most = aula.alumnos.conectados().aggregate(most=Max("tiempo_extra"))["most"] or 100
             ronda.cierre = ronda.limite_para(max(most, 100))
         ronda.save()
-    return previous, ronda
+    return with_quiz_progress(previous), with_quiz_progress(ronda)
 
 
 def revote(aula: Aula, round_id) -> tuple[Ronda, Ronda]:
@@ -88,7 +113,7 @@ def revote(aula: Aula, round_id) -> tuple[Ronda, Ronda]:
             cuestionario=first.cuestionario,
             anterior=first,
         )
-    return first, second
+    return first, with_quiz_progress(second)
 
 
 def close(aula: Aula, round_id) -> Ronda:
@@ -96,7 +121,7 @@ def close(aula: Aula, round_id) -> Ronda:
     if not ronda.esta_abierta:
         raise GameError("round_closed", _("Esa ronda ya está cerrada."))
     _close(ronda)
-    return ronda
+    return with_quiz_progress(ronda)
 
 
 def _close(ronda: Ronda) -> None:

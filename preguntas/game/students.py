@@ -48,6 +48,15 @@ def _disguised(name: str) -> bool:
     return len(scripts - EAST_ASIAN) + bool(scripts & EAST_ASIAN) > 1 and bool(confusables.is_dangerous(name))
 
 
+def is_archived(code: str) -> bool:
+    """A classroom that exists but that its teacher archived: students cannot join it."""
+    return Aula.objects.filter(codigo=code.upper(), archivada=True).exists()
+
+
+def archived() -> GameError:
+    return GameError("archived", _("Esta aula no está activa: tu docente la ha archivado."))
+
+
 def clean_name(name) -> str:
     """Trim and fold white space, drop invisible characters; refuse control characters, names with
     nothing visible and names that mix look-alike alphabets."""

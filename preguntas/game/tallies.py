@@ -87,6 +87,12 @@ class Outcome:
     confidence: Confidence
 
 
+def own_outcome(ronda: Ronda, alumno_id: int) -> tuple[object, bool] | None:
+    """One student's answer to a closed round and whether it was right; None if they did not answer."""
+    stored = ronda.respuestas.filter(alumno_id=alumno_id).values_list("valor", flat=True).first()
+    return None if stored is None else (stored, kinds.of(ronda).is_right(stored, ronda.correcta))
+
+
 def outcome(ronda: Ronda) -> Outcome:
     kind = kinds.of(ronda)
     result = Outcome(ronda, {}, empty_counts(ronda), Confidence())

@@ -68,6 +68,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
         self.aula = await database_sync_to_async(students.find_aula)(code)
         await self.accept()
         if self.aula is None:
+            if await database_sync_to_async(students.is_archived)(code):
+                await self._send(protocol.error(students.archived()))
             await self.close(code=protocol.CLOSE_NOT_FOUND)
             return
         user = self.scope.get("user")
@@ -174,9 +176,12 @@ class AulaConsumer(AsyncWebsocketConsumer):
     @database_sync_to_async
     def _enter(self, frame):
         entry = students.enter(self.aula, frame, PROCESS_ID)
-        ronda = rounds.open_round(self.aula)
+        ronda = rounds.with_quiz_progress(rounds.open_round(self.aula))
         stored = answers.answer_of(entry.alumno.pk, ronda) if ronda else None
-        return entry, protocol.student_state(self.aula, ronda, stored, entry.alumno.tiempo_extra)
+        last = None if ronda else rounds.just_closed(self.aula)
+        own = tallies.own_outcome(last, entry.alumno.pk) if last else None
+        state = protocol.student_state(self.aula, ronda, stored, entry.alumno.tiempo_extra, last, own)
+        return entry, state
 
     async def on_seats(self, frame):
         seats = await database_sync_to_async(students.seats)(self.aula)
@@ -359,7 +364,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _teacher_state(self):
-        ronda = rounds.open_round(self.aula)
+        ronda = rounds.with_quiz_progress(rounds.open_round(self.aula))
         return ronda, protocol.teacher_state(self.aula, ronda, tallies.tally(self.aula, ronda), tallies.roster(self.aula, ronda))
 
     def _schedule_deadline(self, deadline):

@@ -103,6 +103,7 @@ class RoundPayload(TypedDict):
     deadline: str | None
     seconds: NotRequired[int]
     previous: NotRequired[int]
+    quiz: NotRequired[dict]  # {"position": 2, "of": 5}: pushed from a quiz
     closes: NotRequired[str]  # the teacher's: when it really closes, with extra time
     your_deadline: NotRequired[str]  # a student's: their own deadline, with extra time
 
@@ -117,7 +118,14 @@ def round_payload(ronda: Ronda) -> RoundPayload:
         payload["seconds"] = round((ronda.limite - ronda.abierta).total_seconds())
     if ronda.anterior_id:
         payload["previous"] = ronda.anterior_id  # a second vote on the same question
+    if ronda.quiz_progress:
+        payload["quiz"] = quiz_progress(ronda)
     return payload
+
+
+def quiz_progress(ronda: Ronda) -> dict:
+    position, of = ronda.quiz_progress
+    return {"position": position, "of": of}
 
 
 def question(ronda: Ronda) -> dict:
@@ -129,20 +137,40 @@ def own_deadline(ronda: Ronda, tiempo_extra: int) -> dict:
     return {"type": "deadline", "round": ronda.pk, "deadline": _iso(ronda.limite_para(tiempo_extra))}
 
 
-def student_state(aula: Aula, ronda: Ronda | None, stored_answer, tiempo_extra: int) -> dict:
-    """After a student's `join`: the open round (with their own deadline), and their answer to it."""
+def student_state(
+    aula: Aula, ronda: Ronda | None, stored_answer, tiempo_extra: int, last: Ronda | None = None, own=None
+) -> dict:
+    """After a student's `join`: the open round (with their own deadline), and their answer to it.
+    With no open round, ``last`` (a round just closed) and ``own`` (this student's answer to it and
+    whether it was right, or None) bring back the result the page was showing."""
     payload = None
     if ronda is not None:
         payload = round_payload(ronda)
         if ronda.limite:
             payload["your_deadline"] = _iso(ronda.limite_para(tiempo_extra))
     value = None if stored_answer is None else kinds.of(ronda).to_wire(stored_answer)
-    return {
+    frame = {
         "type": "state",
         "round": payload,
         "answered": stored_answer is not None,
         "value": value,
         "classroom": classroom(aula),
+    }
+    if ronda is None and last is not None:
+        frame["result"] = last_result(last, own)
+    return frame
+
+
+def last_result(ronda: Ronda, own) -> dict:
+    """A closed round as one student's result screen shows it: the question, the right options,
+    their answer (None: no answer) and whether the server counted it right."""
+    kind = kinds.of(ronda)
+    return {
+        "round": ronda.pk,
+        "question": {"id": ronda.pregunta_id, "text": ronda.texto},
+        "right_options": kind.right_options(ronda.correcta),
+        "value": None if own is None else kind.to_wire(own[0]),
+        "right": None if own is None else own[1],
     }
 
 
@@ -225,13 +253,16 @@ def split(ronda: Ronda, counts: dict[str, int]) -> dict:
 
 def closed(ronda: Ronda, counts: dict[str, int]) -> dict:
     kind = kinds.of(ronda)
-    return {
+    frame = {
         "type": "closed",
         "round": ronda.pk,
         "correct": kind.to_wire(ronda.correcta),
         "right_options": kind.right_options(ronda.correcta),
         **counts,
     }
+    if ronda.quiz_progress:
+        frame["quiz"] = quiz_progress(ronda)
+    return frame
 
 
 def results(outcome: Outcome) -> dict[int, dict]:

@@ -44,6 +44,7 @@ def aula_editar(request: HttpRequest, codigo: str) -> HttpResponse:
     form = AulaAjustesForm(request.POST or None, instance=aula)
     if request.method == "POST" and form.is_valid():
         form.save()
+        messages.success(request, _("Ajustes de «%(nombre)s» guardados.") % {"nombre": aula.nombre})
         return redirect("preguntas:aulas")
     return render(request, "preguntas/aula_editar.html", {"aula": aula, "form": form})
 
@@ -54,6 +55,13 @@ def aula_archivar(request: HttpRequest, codigo: str) -> HttpResponse:
     aula = own_aula(request, codigo)
     aula.archivada = not aula.archivada
     aula.save(update_fields=["archivada"])
+    if aula.archivada:
+        messages.success(request, _(
+            "«%(nombre)s» archivada: sus alumnos ya no pueden entrar y sus resultados se conservan. "
+            "«Reactivar» la vuelve a abrir."
+        ) % {"nombre": aula.nombre})
+    else:
+        messages.success(request, _("«%(nombre)s» vuelve a estar activa.") % {"nombre": aula.nombre})
     return redirect("preguntas:aulas")
 
 
@@ -86,6 +94,8 @@ def proyector(request: HttpRequest, codigo: str) -> HttpResponse:
     context = {
         "aula": aula,
         "join_url": join_url,
+        "join_host": request.get_host(),
+        "join_path": reverse("preguntas:alumno_codigo", args=[aula.codigo]),
         "qr_svg": mark_safe(qr),  # generated here from our own URL, drawn as paths only
         "nombres": request.GET.get("nombres") == "1",
         "opciones": _options(),

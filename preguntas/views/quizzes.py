@@ -1,9 +1,11 @@
 """Quizzes: a teacher's ordered lists of questions, run from the panel with «Siguiente»."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from preguntas.forms import CuestionarioEdicionForm, CuestionarioForm
@@ -45,6 +47,7 @@ def cuestionario_editar(request: HttpRequest, pk: int) -> HttpResponse:
             form.save()
     elif accion == "borrar":
         quiz.delete()
+        messages.success(request, _("Cuestionario «%(nombre)s» borrado.") % {"nombre": quiz.nombre})
         return redirect("preguntas:cuestionarios")
     else:
         pregunta = get_object_or_404(Pregunta.objects.visibles_para(request.user), pk=edit.cleaned_data["pregunta"])

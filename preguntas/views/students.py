@@ -73,6 +73,8 @@ def alumno_tiempo(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
         alumno.tiempo_extra = form.cleaned_data["tiempo_extra"]
         alumno.save(update_fields=["tiempo_extra"])
         notify.extra_time_changed(alumno)
+        messages.success(request, _("Tiempo extra de «%(nombre)s»: %(tiempo)s.") % {
+            "nombre": alumno.nombre, "tiempo": alumno.get_tiempo_extra_display()})
     return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
 
 
@@ -103,6 +105,7 @@ def alumno_quitar(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
     else:
         alumno.delete()
         notify.students_released(alumno.aula, [pk])
+        messages.success(request, _("«%(nombre)s» ya no está en el aula.") % {"nombre": alumno.nombre})
     return redirect("preguntas:alumnos", codigo=alumno.aula.codigo)
 
 

@@ -20,6 +20,7 @@
   let resendTimer = null;
   const RESEND_MS = 2000;   // about how long after `unavailable` an answer is sent again
   const RESULT_WAIT_MS = 1500;  // how long a `closed` waits for our `result` before showing without it
+  let notActive = null;     // the server's word that the classroom is archived, before it closes us
 
   const tokenKey = (c) => "qrt-token-" + c;
   const queueKey = (c) => "qrt-queued-" + c;
@@ -60,6 +61,7 @@
   function connect(newCode) {
     if (socket) socket.stop();
     code = newCode;
+    notActive = null;
     localStorage.setItem("qrt-last-code", code);
     try { queued = JSON.parse(localStorage.getItem(queueKey(code))); } catch (e) { queued = null; }
     socket = new LiveSocket(code, {
@@ -93,7 +95,7 @@
           return;
         }
         localStorage.removeItem("qrt-last-code");
-        joinError(gettext("No existe ningún aula con ese código."));
+        joinError(notActive || gettext("No existe ningún aula con ese código."));
       },
       onFrame: handle,
     });
@@ -142,6 +144,7 @@
         if (frame.classroom) $("aula-nombre").textContent = frame.classroom.name;
         myAnswer = frame.answered ? frame.value : null;
         if (frame.round) showQuestion(frame.round);
+        else if (frame.result && $("estado-resultado").hidden) showStoredResult(frame.result);
         else if ($("estado-resultado").hidden) show("esperando");
         sendQueued(frame);
         break;
@@ -181,7 +184,8 @@
   }
 
   function handleError(frame) {
-    if (frame.code === "not_found" && !joined && localStorage.getItem(tokenKey(code))) {
+    if (frame.code === "archived") notActive = frame.detail;  // the 4404 close follows
+    else if (frame.code === "not_found" && !joined && localStorage.getItem(tokenKey(code))) {
       // Our saved token is not valid in this classroom (or the teacher freed our seat): join again.
       localStorage.removeItem(tokenKey(code));
       if (pendingName === null) pendingName = "";
@@ -227,10 +231,10 @@
     const box = $("puestos");
     box.replaceChildren();
     for (const seat of seats) {
+      const item = document.createElement("li");
       const button = document.createElement("button");
       button.type = "button";
-      button.className = "btn btn-outline-primary btn-lg btn-tap text-start";
-      button.setAttribute("role", "listitem");
+      button.className = "btn btn-outline-primary btn-lg btn-tap text-start w-100";
       button.textContent = seat.name;
       if (seat.taken) {
         button.disabled = true;
@@ -243,7 +247,8 @@
         $("error-elegir").hidden = true;
         socket.send({type: "join", seat: seat.id});
       });
-      box.appendChild(button);
+      item.appendChild(button);
+      box.appendChild(item);
     }
     $("reconectando").hidden = true;
     show("elegir");
@@ -332,27 +337,43 @@
    * (null: we did not answer, or it did not come). */
   function showResult(result) {
     clearTimeout(resultTimer);
-    const title = $("resultado-titulo");
-    const correct = closedRound.right_options.map(optionWord).join(", ");
-    title.classList.remove("text-success", "text-danger");
-    if (myAnswer === null) {
-      title.textContent = gettext("Sin respuesta");
-      $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
-    } else if (result && result.right) {
-      title.textContent = gettext("¡Correcto!");
-      title.classList.add("text-success");
-      $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
-    } else if (result) {
-      title.textContent = gettext("Incorrecto");
-      title.classList.add("text-danger");
-      $("resultado-detalle").textContent = interpolate(gettext("Incorrecto — la respuesta era %s"), [correct]);
-    } else {
-      title.textContent = interpolate(gettext("Respuesta enviada: %s"), [answerWord(myAnswer)]);
-      $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
-    }
+    renderResult({
+      question: round.question, right_options: closedRound.right_options,
+      value: myAnswer, right: result ? result.right : null,
+    });
     closedRound = null;
     round = null;
     myAnswer = null;
+  }
+
+  /* After a reload: the result of the round that just closed, as `state` brought it. */
+  function showStoredResult(result) {
+    round = null;
+    myAnswer = null;
+    renderResult(result);
+  }
+
+  /* The question, this student's answer and the right one, once; `right` as the server said
+   * (null: no answer, or its `result` did not come). */
+  function renderResult(r) {
+    const title = $("resultado-titulo");
+    title.classList.remove("text-success", "text-danger");
+    if (r.value === null) {
+      title.textContent = gettext("Sin respuesta");
+    } else if (r.right === true) {
+      title.textContent = gettext("¡Correcto!");
+      title.classList.add("text-success");
+    } else if (r.right === false) {
+      title.textContent = gettext("Incorrecto");
+      title.classList.add("text-danger");
+    } else {
+      title.textContent = gettext("Respuesta enviada");
+    }
+    $("resultado-pregunta").textContent = r.question.text;
+    $("resultado-tuya").textContent = r.value === null ? "" : interpolate(gettext("Tu respuesta: %s"), [answerWord(r.value)]);
+    const correct = r.right_options.map(optionWord).join(", ");
+    $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
+    clearTimeout(backToWaiting);
     show("resultado");
     backToWaiting = setTimeout(() => show("esperando"), RESULT_SECONDS * 1000);
   }
@@ -381,6 +402,21 @@
     pendingName = name;
     show("esperando");
     connect(newCode);
+  });
+
+  /* Leave: this device forgets who it was and goes back to the join screen. */
+  $("btn-salir").addEventListener("click", () => {
+    if (!window.confirm(gettext("¿Salir del aula? Para volver tendrás que unirte otra vez."))) return;
+    if (socket) socket.stop();
+    localStorage.removeItem(tokenKey(code));
+    localStorage.removeItem("qrt-last-code");
+    setQueued(null);
+    joined = false;
+    round = null;
+    myAnswer = null;
+    $("nombre").value = "";
+    show("unirse");
+    $("nombre").focus();
   });
 
   $("btn-volver").addEventListener("click", () => {

@@ -24,6 +24,8 @@
       for (const b of document.querySelectorAll(".btn-enviar, #btn-cerrar, #btn-siguiente, #btn-reparto, #btn-revotar, #btn-clasificacion, #btn-bloquear")) {
         b.disabled = status !== "open";
       }
+      // Offline, the panel cannot know who is connected: no stale count (`state` brings it back).
+      if (status !== "open") $("conectados").textContent = "–";
     },
     onFrame: handle,
   });
@@ -65,6 +67,12 @@
         break;
       case "locked":
         showLocked(frame.locked);
+        break;
+      case "split":
+        if (round && frame.round === round.round) {
+          round.splitShown = true;
+          showSplitState();
+        }
         break;
       case "closed":
         if (round && frame.round === round.round) reveal(frame);
@@ -113,6 +121,9 @@
     setHidden("btn-revotar", false);
     setHidden("segunda-votacion", !payload.previous);
     setHidden("btn-siguiente", true);
+    setHidden("cuestionario-terminado", true);
+    showQuizProgress(payload.quiz);
+    showSplitState();
     for (const key of optionKeys) $("etiqueta-" + key).classList.remove("correcta");
     markSent(payload.question.id);
     startCountdown();
@@ -141,6 +152,7 @@
   function renderStudents() {
     const box = $("alumnos");
     if (!box) return;
+    setHidden("alumnos-vacio", students.size > 0);
     box.replaceChildren();
     const sorted = [...students.entries()].sort((a, b) => a[1].name.localeCompare(b[1].name));
     const controls = Boolean($("alumno-acciones"));
@@ -166,6 +178,7 @@
     $("ronda-cuenta").hidden = true;
     setHidden("tiempo-extra", true);
     round.closed = true;
+    showSplitState();
     const counts = {round: frame.round, answered: 0, connected: Number($("conectados").textContent)};
     for (const key of optionKeys) { counts[key] = frame[key]; counts.answered += frame[key]; }
     renderTally(counts);
@@ -177,7 +190,30 @@
     setHidden("btn-reparto", true);
     setHidden("btn-revotar", true);
     setHidden("btn-siguiente", !nextQuestionButton());
+    // The server says where the round sits in its quiz; the last one's close ends the quiz.
+    setHidden("cuestionario-terminado", !(frame.quiz && frame.quiz.position === frame.quiz.of));
     renderStudents();
+  }
+
+  /* Whether the class sees the split: on the panel, «Mostrar reparto» says so once the server
+   * has sent it; on the projector, the bars wait for it (or the close) unless shown live. */
+  function showSplitState() {
+    const shown = Boolean(round && round.splitShown);
+    const button = $("btn-reparto");
+    if (button) {
+      button.textContent = shown ? gettext("Reparto a la vista") : gettext("Mostrar reparto");
+      button.classList.toggle("active", shown);
+      button.setAttribute("aria-pressed", String(shown));
+    }
+    const waiting = $("ronda").hasAttribute("data-reparto-oculto") && round && !round.closed && !shown;
+    $("ronda").classList.toggle("reparto-oculto", Boolean(waiting));
+    setHidden("reparto-espera", !waiting);
+  }
+
+  function showQuizProgress(quiz) {
+    const el = $("progreso-cuestionario");
+    el.hidden = !quiz;
+    if (quiz) el.textContent = interpolate(gettext("Pregunta %(position)s de %(of)s"), quiz, true);
   }
 
   function rightLabels(closedFrame) {
@@ -208,6 +244,7 @@
     text.textContent = round.question.text;
     item.append(text, " — " + rightLabels(frame));
     $("historial").prepend(item);
+    setHidden("historial-vacio", true);
   }
 
   /* The class's countdown; on the panel (not the projector), the extra time some students have. */

@@ -6,6 +6,8 @@ from preguntas.models import Pregunta
 from tests.browser.conftest import LAPTOP, PHONE, session_cookie
 from tests.browser.pages import (
     answer_button,
+    bank_send_button,
+    open_panel,
     chips,
     find,
     find_all,
@@ -50,6 +52,12 @@ def test_the_projector_shows_the_round_live_and_the_answer_only_after_close(live
     wait_answer_sent(student, False)
     wait_tally(projector, true=0, false=1, answered=1, connected=1)
     assert not find(projector, "#revelada").is_displayed()
+    # How many answered, not how they voted: the split waits for «Mostrar reparto» or the close.
+    assert not any(row.is_displayed() for row in find_all(projector, ".barra-fila"))
+    wait_text(projector, "#reparto-espera", "El reparto de votos se verá al cerrar la pregunta.")
+    teacher.send({"type": "split", "round": question["round"]})
+    wait_until(projector, lambda d: all(row.is_displayed() for row in find_all(d, ".barra-fila")), "no split")
+    assert not find(projector, "#reparto-espera").is_displayed()
     screenshot(projector, "proyector.png")
 
     teacher.close_round(question["round"])
@@ -64,3 +72,27 @@ def test_the_teacher_can_show_names_on_the_projector(live_app, demo, browser):
     open_projector(projector, live_app, demo, "?nombres=1")
     wait_chips(projector, {"Beto": set()})
     assert set(chips(projector)) == {"Beto"}
+
+
+def test_a_classroom_can_show_the_split_live_on_the_projector(live_app, demo, browser, teacher_socket):
+    demo.aula.reparto_en_directo = True
+    demo.aula.save()
+    projector = browser(LAPTOP)
+    open_projector(projector, live_app, demo)
+    teacher_socket(demo.aula, demo.profesor).push(Pregunta.objects.get(texto=QUESTION))
+    wait_text(projector, "#ronda-texto", QUESTION)
+    assert all(row.is_displayed() for row in find_all(projector, ".barra-fila"))
+    assert not find_all(projector, "#reparto-espera") or not find(projector, "#reparto-espera").is_displayed()
+
+
+def test_the_panel_says_when_the_split_is_on_screen(live_app, demo, browser):
+    panel = browser(LAPTOP)
+    log_in_with_cookie(panel, live_app.url, session_cookie(demo.profesor))
+    open_panel(panel, live_app.url, "DEMO01")
+    bank_send_button(panel, QUESTION).click()
+    wait_text(panel, "#btn-reparto", "Mostrar reparto")
+    assert all(row.is_displayed() for row in find_all(panel, ".barra-fila")), "the teacher's own panel shows it"
+    find(panel, "#btn-reparto").click()
+    wait_text(panel, "#btn-reparto", "Reparto a la vista")
+    assert find(panel, "#btn-reparto").get_attribute("aria-pressed") == "true"
+    assert js_errors(panel) == []

@@ -34,11 +34,15 @@ def test_a_quiz_runs_in_order_with_next(live_app, demo, browser):
     find(teacher, "#banco li[data-question] .btn-enviar").click()  # the quiz's first question
     for position, texto in enumerate(ORDER):
         wait_text(teacher, "#ronda-texto", texto)
+        wait_text(teacher, "#progreso-cuestionario", f"Pregunta {position + 1} de {len(ORDER)}")
         wait_question(student, texto)
+        assert not find(teacher, "#cuestionario-terminado").is_displayed()
         find(teacher, "#btn-cerrar").click()
         if position < len(ORDER) - 1:
             wait_visible(teacher, "#btn-siguiente").click()
     wait_text(teacher, "#revelada", "Respuesta correcta: Verdadero")
     assert not find(teacher, "#btn-siguiente").is_displayed(), "the quiz is over"
+    wait_visible(teacher, "#cuestionario-terminado")
+    assert find(teacher, "#cuestionario-terminado a").get_attribute("href").endswith("/aulas/DEMO01/resultados/")
     assert list(Ronda.objects.values_list("cuestionario_id", flat=True)) == [quiz.pk] * 3, "rounds remember their quiz"
     assert js_errors(teacher) == [] and js_errors(student) == []

@@ -59,4 +59,11 @@ def test_a_student_who_reloads_keeps_the_open_question_and_their_answer(live_app
     teacher.close_round(question["round"])
     wait_text(student, "#resultado-titulo", "¡Correcto!")
     wait_text(student, "#resultado-detalle", "La respuesta era Falso")
+
+    # Reloaded on the result screen: the same result, with the question and their own answer.
+    student.refresh()
+    wait_text(student, "#resultado-titulo", "¡Correcto!")
+    wait_text(student, "#resultado-pregunta", QUESTION)
+    wait_text(student, "#resultado-tuya", "Tu respuesta: Falso")
+    wait_text(student, "#resultado-detalle", "La respuesta era Falso")
     assert js_errors(student) == []

@@ -87,7 +87,9 @@ def test_teacher_and_two_students_play_a_round_live(live_app, demo, browser):
     wait_text(ana, "#resultado-titulo", "¡Correcto!")
     wait_text(ana, "#resultado-detalle", "La respuesta era Verdadero")
     wait_text(beto, "#resultado-titulo", "Incorrecto")
-    wait_text(beto, "#resultado-detalle", "Incorrecto — la respuesta era Verdadero")
+    wait_text(beto, "#resultado-detalle", "La respuesta era Verdadero")
+    wait_text(beto, "#resultado-tuya", "Tu respuesta: Falso")
+    wait_text(beto, "#resultado-pregunta", FIRST)
     assert [content(item, "span") for item in find_all(teacher, "#historial li")][:1] == [FIRST]
 
     # «Siguiente» pushes the next question of the bank; only Ana answers it.

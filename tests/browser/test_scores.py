@@ -86,6 +86,7 @@ def test_extra_time_lets_one_student_answer_after_the_others_time_is_up(live_app
 
     teacher.get(f"{live_app.url}/aulas/DEMO01/alumnos/")
     Select(find(teacher, f"tr[data-alumno='{kai.pk}'] select[name=tiempo_extra]")).select_by_value("200")
+    find(teacher, f"tr[data-alumno='{kai.pk}'] form[action$='/tiempo/'] button[type=submit]").click()
     wait_until(teacher, lambda d: Alumno.objects.get(pk=kai.pk).tiempo_extra == 200, "extra time never saved")
     extra.refresh()  # the student's page learns its own time when it joins
     join_check = lambda d: content(d, "#alumno-nombre") == "Kai"  # noqa: E731

@@ -48,6 +48,7 @@ def world(db, alice, bob, aula, pregunta):
         "bob_aula": AulaFactory(propietario=bob, nombre="Aula de Bob"),
         "bob_pregunta": PreguntaFactory(propietario=bob, texto="Pregunta privada de Bob"),
         "alice_pregunta": PreguntaFactory(propietario=alice, texto="Pregunta privada de alice"),
+        "compartida": PreguntaFactory(propietario=None, texto="Pregunta compartida"),
     }
     if "cuestionario" in {m._meta.model_name for m in apps.get_app_config("preguntas").get_models()}:
         Cuestionario = apps.get_model("preguntas", "Cuestionario")
@@ -71,6 +72,7 @@ def pages(world):
     owner_only = {"anonymous": LOGIN, "alice": 200, "bob": 404, "staff": 404}
     post_only = {"anonymous": LOGIN, "alice": 405, "bob": 405, "staff": 405}
     owner_post = {"anonymous": LOGIN, "alice": 302, "bob": 404, "staff": 404}
+    all_teachers_post = {"anonymous": LOGIN, "alice": 302, "bob": 302, "staff": 302}
     public = {"anonymous": 200, "alice": 200, "bob": 200, "staff": 200}
     admin_only = {"anonymous": ADMIN_LOGIN, "alice": ADMIN_LOGIN, "bob": ADMIN_LOGIN, "staff": 200}
     quiz = world.get("cuestionario")
@@ -103,6 +105,12 @@ def pages(world):
         ("preguntas:preguntas", [], "get", all_teachers),
         ("preguntas:pregunta_nueva", [], "get", all_teachers),
         ("preguntas:pregunta_editar", [world["pregunta"].pk], "get", owner_only),
+        ("preguntas:pregunta_copiar", [world["pregunta"].pk], "get", post_only),
+        # Only a shared question can be copied; alice's own is nobody's to copy.
+        ("preguntas:pregunta_copiar", [world["pregunta"].pk], "post", {"anonymous": LOGIN, "alice": 404, "bob": 404, "staff": 404}),
+        ("preguntas:pregunta_copiar", [world.get("compartida", world["pregunta"]).pk], "post", all_teachers_post),
+        ("preguntas:preguntas_borrar", [], "get", post_only),
+        ("preguntas:preguntas_borrar", [], "post", all_teachers_post),
         ("preguntas:importar", [], "get", all_teachers),
         ("preguntas:plantilla_csv", [], "get", all_teachers),
         ("preguntas:exportar_csv", [], "get", all_teachers),
@@ -119,6 +127,10 @@ def pages(world):
         ("usuarios:logout", [], "get", {role: 405 for role in public}),
         ("usuarios:password_change", [], "get", all_teachers),
         ("usuarios:password_change_done", [], "get", all_teachers),
+        ("usuarios:password_reset", [], "get", public),
+        ("usuarios:password_reset_done", [], "get", public),
+        ("usuarios:password_reset_confirm", ["MQ", "no-es-un-token"], "get", public),
+        ("usuarios:password_reset_complete", [], "get", public),
     ]
     rows += [(f"admin:preguntas_{model}_changelist", [], "get", admin_only) for model in admin_models()]
     rows += [
@@ -197,6 +209,15 @@ def test_the_owner_sees_the_results_and_nobody_else_changes_them(client, world, 
     world["pregunta"].refresh_from_db()
     assert (world["aula"].nombre, world["aula"].archivada) == ("3ºB Geografía", False)
     assert world["pregunta"].texto == "Bogotá es la capital de Colombia."
+
+
+@pytest.mark.django_db
+def test_nobody_deletes_or_archives_another_teachers_question(client, world, bob):
+    client.force_login(bob)
+    client.post(reverse("preguntas:preguntas_borrar"), {"pregunta": [world["pregunta"].pk, world["alice_pregunta"].pk]})
+    world["pregunta"].refresh_from_db()
+    world["alice_pregunta"].refresh_from_db()
+    assert not world["pregunta"].archivada and not world["alice_pregunta"].archivada
 
 
 @pytest.mark.django_db
