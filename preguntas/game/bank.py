@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from preguntas.game import kinds
 from preguntas.game.csv_files import MAX_BYTES, FileError, clean_cell, read_table
+from preguntas.game.errors import is_id
 from preguntas.models import CuestionarioPregunta, Pregunta, Ronda
 
 MAX_ROWS = 2000
@@ -171,7 +172,8 @@ def remove(user, pks) -> Removal:
     A question never pushed is deleted; one that was pushed in a round is archived instead,
     so that the results and each student's history keep pointing at it.
     """
-    own = Pregunta.objects.filter(propietario=user, archivada=False, pk__in=[pk for pk in pks if str(pk).isdigit()])
+    ids = [int(pk) for pk in pks if isinstance(pk, str) and pk.isascii() and pk.isdigit() and is_id(int(pk))]
+    own = Pregunta.objects.filter(propietario=user, archivada=False, pk__in=ids)
     with transaction.atomic():
         used = list(own.filter(Exists(Ronda.objects.filter(pregunta=OuterRef("pk")))).values_list("pk", flat=True))
         CuestionarioPregunta.objects.filter(pregunta__in=used).delete()

@@ -73,7 +73,7 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
         "preguntas:panel": {"path": classroom, "GET": {**search, "cuestionario": values["cuestionario"]}},
         "preguntas:aula_editar": {
             "path": classroom,
-            "POST": {"nombre": "Aula", "puntos_velocidad": "on", "clasificacion": "top5"},
+            "POST": {"nombre": "Aula", "puntos_velocidad": "on", "clasificacion": "top5", "reparto_en_directo": "on"},
         },
         "preguntas:aula_archivar": {"path": classroom},
         "preguntas:proyector": {"path": classroom, "GET": {"nombres": "1"}},
@@ -103,6 +103,8 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
             "path": {"pk": values["pregunta"]},
             "POST": {"texto": "Quito es la capital de Ecuador.", "respuesta": "False", "tema": "Capitales"},
         },
+        "preguntas:preguntas_borrar": {"POST": {"pregunta": values["pregunta"]}},
+        "preguntas:pregunta_copiar": {"path": {"pk": values["pregunta"]}},
         "preguntas:importar": {"POST": {"archivo": "texto,respuesta\nUna,v\n"}},
         "preguntas:plantilla_csv": {},
         "preguntas:exportar_csv": {},
@@ -112,6 +114,13 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
             "POST": {"old_password": PASSWORD, "new_password1": "otra-clave-larga-9", "new_password2": "otra-clave-larga-9"}
         },
         "usuarios:password_change_done": {},
+        "usuarios:password_reset": {"POST": {"email": "alice@example.org"}},
+        "usuarios:password_reset_done": {},
+        "usuarios:password_reset_confirm": {
+            "path": {"uidb64": "MQ", "token": "set-password"},
+            "POST": {"new_password1": "otra-clave-larga-9", "new_password2": "otra-clave-larga-9"},
+        },
+        "usuarios:password_reset_complete": {},
         "set_language": {"GET": {"next": "/aulas/"}, "POST": {"language": "en", "next": "/aulas/"}},
         "javascript-catalog": {},
         "healthz": {},
