@@ -2,9 +2,10 @@
 
     python bench/drain.py STATE.json OUT.json [--timeout 60]
 
-After the load client closed its sockets, polls the classroom until no student is
-counted as connected (Alumno.conexiones), and writes how long that took, or how many
-were still counted when the wait ended. Runs with the servers' environment.
+After the load client closed its sockets, polls the classroom (every classroom of a
+school run) until no student is counted as connected (Alumno.conexiones), and writes how
+long that took, or how many were still counted when the wait ended. Runs with the
+servers' environment.
 """
 
 import argparse
@@ -32,12 +33,13 @@ def main():
     p.add_argument("out")
     p.add_argument("--timeout", type=float, default=60)
     args = p.parse_args()
-    aula = json.loads(Path(args.state).read_text(encoding="utf-8"))["aula"]
+    state = json.loads(Path(args.state).read_text(encoding="utf-8"))
+    aulas = [c["aula"] for c in state.get("classrooms") or [state]]
     # Presence is a counter on Alumno in older versions, a Conexion row per socket in newer.
     if Alumno._meta.get_field("conexiones").is_relation:
-        connected = Alumno.objects.filter(aula_id=aula, conexiones__isnull=False).distinct()
+        connected = Alumno.objects.filter(aula_id__in=aulas, conexiones__isnull=False).distinct()
     else:
-        connected = Alumno.objects.filter(aula_id=aula, conexiones__gt=0)
+        connected = Alumno.objects.filter(aula_id__in=aulas, conexiones__gt=0)
     t0 = time.monotonic()
     remaining = None
     while True:

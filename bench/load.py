@@ -296,6 +296,7 @@ class RoundState:
         self.all_acked = asyncio.Event()
         self.answers_done = asyncio.Event()  # every answer sent (or given up on)
         self.answers_pending = 0
+        self.none_pending = asyncio.Event()  # set when answers_pending drops to 0
         self.tally_target = None
         self.tally_converged_at = None
         self.tally_max_answered = 0
@@ -325,6 +326,7 @@ class Bench:
         self.rng = random.Random(args.seed)
         self.ports = [int(p) for p in args.ports.split(",")]
         self.round: RoundState | None = None
+        self.round_states: list[RoundState] = []  # every round played, for bench/school.py
         self.error_frames = Counter()
         self.unexpected_closes = Counter()
         self.students: list[Student] = []
@@ -500,6 +502,8 @@ class Student:
             await self.answer(rnd)
         finally:
             rnd.answers_pending -= 1
+            if rnd.answers_pending <= 0:
+                rnd.none_pending.set()
 
     async def answer(self, rnd: RoundState):
         if not self.open or rnd.round_id is None:
@@ -534,7 +538,7 @@ async def wait_for(event: asyncio.Event, timeout: float) -> bool:
 
 async def connect_phase(bench: Bench, lag: LoopLag) -> dict:
     args = bench.args
-    stats = {"ok": 0, "failures": Counter(), "connect": [], "join": [], "per_port": Counter()}
+    stats = connect_stats()
     bench.students = [Student(bench, i) for i in range(args.students)]
     sem = asyncio.Semaphore(args.concurrency)
     lag.take()
@@ -545,20 +549,34 @@ async def connect_phase(bench: Bench, lag: LoopLag) -> dict:
     # The teacher's panel: time until its tally counts every joined student as connected.
     bench.teacher.watch_connected(joined)
     presence_ok = await wait_for(bench.teacher.connected_event, args.op_timeout)
+    out = connect_report(stats, args.students, elapsed, args.concurrency)
+    out.update(
+        teacher_sees_all_connected_s=round(bench.teacher.connected_at - t0, 2) if presence_ok else None,
+        teacher_connected_count=bench.teacher.connected_seen,
+        per_port=out.pop("per_port"),
+        client_max_loop_lag_ms=lag.take(),
+    )
+    return out
+
+
+def connect_stats() -> dict:
+    """What Student.start() records: successes, failures by kind, latencies, sockets per port."""
+    return {"ok": 0, "failures": Counter(), "connect": [], "join": [], "per_port": Counter()}
+
+
+def connect_report(stats: dict, requested: int, elapsed: float, concurrency: int) -> dict:
+    joined = stats["ok"]
     return {
-        "requested": args.students,
+        "requested": requested,
         "joined": joined,
-        "failed": args.students - joined,
+        "failed": requested - joined,
         "failures": dict(stats["failures"].most_common()),
         "seconds": round(elapsed, 2),
         "rate_per_s": round(joined / elapsed, 1) if elapsed else None,
-        "concurrency": args.concurrency,
+        "concurrency": concurrency,
         "handshake_ms": percentiles(stats["connect"]),
         "join_ms": percentiles(stats["join"]),
-        "teacher_sees_all_connected_s": round(bench.teacher.connected_at - t0, 2) if presence_ok else None,
-        "teacher_connected_count": bench.teacher.connected_seen,
         "per_port": {str(k): v for k, v in sorted(stats["per_port"].items())},
-        "client_max_loop_lag_ms": lag.take(),
     }
 
 
@@ -568,6 +586,7 @@ async def round_phase(bench: Bench, index: int, question_id: int, lag: LoopLag, 
     mode = "burst" if index == args.burst_round else "spread"
     rnd = RoundState(index, mode, len(live))
     bench.round = rnd
+    bench.round_states.append(rnd)
     lag.take()
     cpu0 = probe.cpu_now()
     rnd.t_push = now()
@@ -582,9 +601,8 @@ async def round_phase(bench: Bench, index: int, question_id: int, lag: LoopLag, 
         rnd.answers_done.set()
     else:
         # Answers go out from answer_later() tasks; wait (bounded) until none is pending.
-        deadline = now() + args.spread + args.op_timeout
-        while rnd.answers_pending > 0 and now() < deadline:
-            await asyncio.sleep(0.05)
+        if rnd.answers_pending > 0:
+            await wait_for(rnd.none_pending, args.spread + args.op_timeout)
         rnd.answers_done.set()
     rnd.check_acked()
     acked_ok = await wait_for(rnd.all_acked, args.op_timeout)
@@ -645,6 +663,23 @@ async def round_phase(bench: Bench, index: int, question_id: int, lag: LoopLag, 
     return result
 
 
+async def disconnect(students: list, concurrency: int, timeout: float) -> float:
+    """Closes the students' sockets, at most `concurrency` at a time, within `timeout`;
+    returns the seconds it took."""
+    sem = asyncio.Semaphore(concurrency)
+
+    async def stop(s):
+        async with sem:
+            await s.stop()
+
+    t_close = now()
+    try:
+        await asyncio.wait_for(asyncio.gather(*(stop(s) for s in students)), timeout)
+    except asyncio.TimeoutError:
+        pass
+    return now() - t_close
+
+
 async def main_async(args) -> dict:
     with open(args.state, encoding="utf-8") as f:
         state = json.load(f)
@@ -677,18 +712,7 @@ async def main_async(args) -> dict:
     probe.sample("end")
     # Disconnect everyone (bounded).
     bench.closing = True
-    sem = asyncio.Semaphore(args.concurrency)
-
-    async def stop(s):
-        async with sem:
-            await s.stop()
-
-    t_close = now()
-    try:
-        await asyncio.wait_for(asyncio.gather(*(stop(s) for s in bench.students)), args.op_timeout)
-    except asyncio.TimeoutError:
-        pass
-    disconnect_s = now() - t_close
+    disconnect_s = await disconnect(bench.students, args.concurrency, args.op_timeout)
     try:
         await asyncio.wait_for(bench.teacher.ws.close(), 5)
     except Exception:  # noqa: BLE001
@@ -737,11 +761,36 @@ def fmt(stats, key):
     return stats[key] if stats else "-"
 
 
+def target_args(p: argparse.ArgumentParser, state_help: str):
+    """Options of every load client (this one and bench/school.py): what to drive."""
+    p.add_argument("--target", choices=["project", "reference"], default="project")
+    p.add_argument("--state", required=True, help=state_help)
+    p.add_argument("--ports", required=True, help="comma-separated server ports on 127.0.0.1")
+
+
+def output_args(p: argparse.ArgumentParser):
+    """Options of every load client: randomness, processes to sample, where to write."""
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--server-pid", action="append", default=[], help="name=pid[+] to sample (+: with children)")
+    p.add_argument("--out", required=True)
+
+
+def run_client(main_async, args, tag: str):
+    """Runs a load client's main_async(args), writes its JSON to --out and says how it went."""
+    result = asyncio.run(main_async(args))
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=2, ensure_ascii=False)
+    c = result["connect"]
+    print(
+        f"[{tag}:{args.target}] joined {c['joined']}/{c['requested']} in {c['seconds']} s; "
+        f"fan-out p50 {fmt(result['fanout_ms'], 'p50')} ms p99 {fmt(result['fanout_ms'], 'p99')} ms",
+        file=sys.stderr,
+    )
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--target", choices=["project", "reference"], default="project")
-    p.add_argument("--state", required=True, help="JSON from bench/seed.py (code, sessionid, questions)")
-    p.add_argument("--ports", required=True, help="comma-separated server ports on 127.0.0.1")
+    target_args(p, "JSON from bench/seed.py (code, sessionid, questions)")
     p.add_argument("--students", type=int, default=2000)
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--concurrency", type=int, default=200, help="connects + joins in flight")
@@ -749,9 +798,7 @@ def parse_args(argv=None):
     p.add_argument("--burst-round", type=int, default=None, help="round (1-based) answered all at once; default last")
     p.add_argument("--op-timeout", type=float, default=30.0, help="bound of every single wait, seconds")
     p.add_argument("--pause", type=float, default=0.5, help="pause between rounds, seconds")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--server-pid", action="append", default=[], help="name=pid[+] to sample (+: with children)")
-    p.add_argument("--out", required=True)
+    output_args(p)
     args = p.parse_args(argv)
     if args.burst_round is None:
         args.burst_round = args.rounds
@@ -761,16 +808,7 @@ def parse_args(argv=None):
 
 
 def main():
-    args = parse_args()
-    result = asyncio.run(main_async(args))
-    with open(args.out, "w", encoding="utf-8") as f:
-        json.dump(result, f, indent=2, ensure_ascii=False)
-    c = result["connect"]
-    print(
-        f"[load:{args.target}] joined {c['joined']}/{c['requested']} in {c['seconds']} s; "
-        f"fan-out p50 {fmt(result['fanout_ms'], 'p50')} ms p99 {fmt(result['fanout_ms'], 'p99')} ms",
-        file=sys.stderr,
-    )
+    run_client(main_async, parse_args(), "load")
 
 
 if __name__ == "__main__":

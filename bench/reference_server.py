@@ -1,6 +1,7 @@
 """Reference server of the benchmark: the same classroom protocol on plain ``websockets``.
 
-No Django, no Channels, no database: one process keeps the classroom in memory and
+No Django, no Channels, no database: one process keeps the classrooms in memory (one room
+per classroom code: the state of bench/seed.py, one classroom or a school's) and
 broadcasts each frame with ``websockets.broadcast`` (one encoded frame written to every
 socket). Frames have the project's shapes and sizes (same question texts and ids, same
 JSON encoding), so bench/load.py drives it unchanged and its fan-out is the floor the
@@ -27,9 +28,9 @@ def encode(frame: dict) -> str:
 
 
 class Classroom:
-    def __init__(self, state: dict):
-        self.code = state["code"]
-        self.questions = {q["id"]: q for q in state["questions"]}
+    def __init__(self, code: str, questions: list[dict]):
+        self.code = code
+        self.questions = {q["id"]: q for q in questions}
         self.sockets = set()  # every joined student and every teacher
         self.teachers = set()
         self.students = {}  # id -> {"name", "online"}
@@ -94,9 +95,16 @@ class Classroom:
         )
 
 
-async def handler(ws, room: Classroom):
+def rooms_of(state: dict) -> dict[str, Classroom]:
+    """One room per classroom of the seed: a school's ``classrooms``, or the one classroom."""
+    classrooms = state.get("classrooms") or [state]
+    return {c["code"]: Classroom(c["code"], state["questions"]) for c in classrooms}
+
+
+async def handler(ws, rooms: dict[str, Classroom]):
     path = ws.request.path
-    if path.rstrip("/").split("/")[-1].upper() != room.code:
+    room = rooms.get(path.rstrip("/").split("/")[-1].upper())
+    if room is None:
         await ws.close(4404)
         return
     is_teacher = "sessionid=" in (ws.request.headers.get("Cookie") or "")
@@ -174,12 +182,12 @@ async def handler(ws, room: Classroom):
 
 async def main_async(args):
     with open(args.state, encoding="utf-8") as f:
-        room = Classroom(json.load(f))
+        rooms = rooms_of(json.load(f))
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set_result, None)
     async with serve(
-        lambda ws: handler(ws, room),
+        lambda ws: handler(ws, rooms),
         "127.0.0.1",
         args.port,
         compression=None,
@@ -187,7 +195,7 @@ async def main_async(args):
         max_size=64 * 1024,
         backlog=args.backlog,
     ):
-        print(f"[reference] listening on 127.0.0.1:{args.port}", flush=True)
+        print(f"[reference] listening on 127.0.0.1:{args.port}, {len(rooms)} classroom(s)", flush=True)
         await stop
 
 

@@ -6,6 +6,8 @@
 Reads the load client's results, counts in the database the answers stored per round
 (and duplicates, which must be 0), merges everything into one JSON document written to
 --out, and prints the summary table. Runs with the servers' environment (DATABASE_URL).
+A school run (bench/school.py, whose results say "mode": "school") gets its own summary
+and table: the same database check over every classroom's rounds.
 """
 
 import argparse
@@ -20,6 +22,11 @@ from pathlib import Path
 ROOT = Path(os.environ.get("QRT_APP_DIR") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "QuestionsRT.settings")
+
+
+def aulas(state: dict) -> list[int]:
+    """The classrooms of a seed: a school's (bench/seed.py --classrooms) or the one."""
+    return [c["aula"] for c in state.get("classrooms") or [state]]
 
 
 def db_check(project: dict, state: dict) -> dict:
@@ -58,7 +65,7 @@ def db_check(project: dict, state: dict) -> dict:
         total_stored += stored
         total_dupes += dupes
     return {
-        "students_in_db": Alumno.objects.filter(aula_id=state["aula"]).count(),
+        "students_in_db": Alumno.objects.filter(aula_id__in=aulas(state)).count(),
         "students_joined": project["connect"]["joined"],
         "answers_sent": total_sent,
         "answers_stored": total_stored,
@@ -176,11 +183,7 @@ def summary(project: dict, reference: dict | None, db: dict | None) -> dict:
     }
     s["machine_noise"] = noise(project)
     s["server_cpu_ms"] = cpu_costs(project)
-    if db:
-        s["answers_sent"] = db["answers_sent"]
-        s["answers_stored"] = db["answers_stored"]
-        s["answers_lost"] = db["answers_lost"]
-        s["duplicates"] = db["duplicates"]
+    db_fields(s, db)
     if reference:
         s["reference"] = {
             "joined": reference["connect"]["joined"],
@@ -201,20 +204,79 @@ def summary(project: dict, reference: dict | None, db: dict | None) -> dict:
     return s
 
 
+def db_fields(s: dict, db: dict | None):
+    if db:
+        s["answers_sent"] = db["answers_sent"]
+        s["answers_stored"] = db["answers_stored"]
+        s["answers_lost"] = db["answers_lost"]
+        s["duplicates"] = db["duplicates"]
+
+
+class Rows(list):
+    """Lines of the summary table: figure | project | reference."""
+
+    def __init__(self, width: int = 40, ref_width: int = 14):
+        super().__init__()
+        self.width, self.ref_width = width, ref_width
+
+    def head(self):
+        self.append(f"| {'figure':<{self.width}} | {'project':>22} | {'reference':>{self.ref_width}} |")
+        self.append(f"|{'-' * (self.width + 2)}|{'-' * 24}:|{'-' * (self.ref_width + 1)}:|")
+
+    def row(self, label, proj, refv=""):
+        self.append(f"| {label:<{self.width}} | {str(proj):>22} | {str(refv):>{self.ref_width}} |")
+
+
+def pct(d, *keys):
+    if not d:
+        return "-"
+    return " / ".join(f"{d[k]:.0f}" for k in keys)
+
+
+def outcome_rows(lines: Rows, s: dict):
+    """Answers stored vs sent, duplicates, disconnects processed, failures."""
+    row = lines.row
+    if "answers_sent" in s:
+        row("answers sent / stored / lost", f"{s['answers_sent']} / {s['answers_stored']} / {s['answers_lost']}")
+        row("duplicate answers in DB", s["duplicates"])
+    if s.get("still_marked_connected") is not None:
+        row("all disconnects processed after, s", s["disconnects_drained_s"] if s["disconnects_drained_s"] is not None else "never")
+        row("students still counted connected", s["still_marked_connected"])
+    row("connect failures", sum(s["connect_failures"].values()))
+    row("error frames", sum(s["error_frames"].values()))
+    row("unexpected closes", sum(s["unexpected_closes"].values()))
+
+
+def noise_row(lines: Rows, s: dict, ref: dict):
+    nz, rnz = s.get("machine_noise"), ref.get("machine_noise")
+    show = lambda n: f"{n['other_processes_cpu_s']} of {n['wall_s']}" if n else "-"  # noqa: E731
+    lines.row("other processes' CPU s during the run", show(nz), show(rnz) if rnz else "")
+
+
+def problems(result: dict) -> list[str]:
+    """Tracebacks and other messages in the server logs; failures, error frames and
+    unexpected closes by kind."""
+    s = result["summary"]
+    lines = []
+    for name, info in (result.get("server_logs") or {}).items():
+        if info["tracebacks"] or info["exceptions"]:
+            lines.append(f"{name}: {info['tracebacks']} tracebacks; " + "; ".join(f"{k} x{v}" for k, v in info["exceptions"].items()))
+    for label, d in (
+        ("connect failures", s["connect_failures"]),
+        ("error frames", s["error_frames"]),
+        ("unexpected closes", s["unexpected_closes"]),
+    ):
+        if d:
+            lines.append(f"{label}: " + ", ".join(f"{k} x{v}" for k, v in d.items()))
+    return lines
+
+
 def table(result: dict) -> str:
     s = result["summary"]
     ref = s.get("reference") or {}
     p = result["project"]
-    lines = []
-
-    def row(label, proj, refv=""):
-        lines.append(f"| {label:<40} | {str(proj):>22} | {str(refv):>14} |")
-
-    def pct(d, *keys):
-        if not d:
-            return "-"
-        return " / ".join(f"{d[k]:.0f}" for k in keys)
-
+    lines = Rows()
+    row = lines.row
     m = result["meta"]
     lines.append(
         f"QuestionsRT bench {m.get('timestamp')}: {s['students']} students, {s['rounds']} rounds, "
@@ -222,8 +284,7 @@ def table(result: dict) -> str:
         f"client core {m.get('client_core')}, nice {m.get('nice', 0)}"
     )
     lines.append(f"servers ran: {m.get('source')}")
-    lines.append(f"| {'figure':<40} | {'project':>22} | {'reference':>14} |")
-    lines.append(f"|{'-' * 42}|{'-' * 24}:|{'-' * 15}:|")
+    lines.head()
     row("students joined", f"{s['joined']}/{s['students']}", ref.get("joined", ""))
     row("connect burst, s", s["connect_s"], ref.get("connect_s", ""))
     row("handshake p50/p99/max, ms", pct(s["handshake_ms"], "p50", "p99", "max"))
@@ -238,15 +299,7 @@ def table(result: dict) -> str:
     tc = [t for t in s["tally_convergence_s"] if t is not None]
     row("tally convergence median/max, s", f"{sorted(tc)[len(tc) // 2]:.2f} / {max(tc):.2f}" if tc else "-")
     row("rounds whose tally never converged", s["tally_not_converged"])
-    if "answers_sent" in s:
-        row("answers sent / stored / lost", f"{s['answers_sent']} / {s['answers_stored']} / {s['answers_lost']}")
-        row("duplicate answers in DB", s["duplicates"])
-    if s.get("still_marked_connected") is not None:
-        row("all disconnects processed after, s", s["disconnects_drained_s"] if s["disconnects_drained_s"] is not None else "never")
-        row("students still counted connected", s["still_marked_connected"])
-    row("connect failures", sum(s["connect_failures"].values()))
-    row("error frames", sum(s["error_frames"].values()))
-    row("unexpected closes", sum(s["unexpected_closes"].values()))
+    outcome_rows(lines, s)
     for name in s["daphne_cpu_s"]:
         row(f"{name} CPU s (connect / total)", f"{s['daphne_cpu_s_connect'][name]} / {s['daphne_cpu_s'][name]}")
         row(f"{name} peak RSS MiB", s["daphne_peak_rss_mib"][name], ref.get("peak_rss_mib", ""))
@@ -258,9 +311,7 @@ def table(result: dict) -> str:
     row("server CPU ms per answer (median)", sc.get("per_answer_median", "-"), rsc.get("per_answer_median", ""))
     row("server CPU ms per close (median)", sc.get("close_median", "-"), rsc.get("close_median", ""))
     row("postgres / redis CPU ms per round", f"{sc.get('postgres_per_round_median')} / {sc.get('redis_per_round_median')}")
-    nz, rnz = s.get("machine_noise"), ref.get("machine_noise")
-    show = lambda n: f"{n['other_processes_cpu_s']} of {n['wall_s']}" if n else "-"  # noqa: E731
-    row("other processes' CPU s during the run", show(nz), show(rnz) if rnz else "")
+    noise_row(lines, s, ref)
     lines.append("")
     lines.append("per round (project): mode, fan-out p50/p99/max ms, ack p50/p99 ms, tally s, closed p99 ms, server CPU ms fan-out/answers/close")
     for r in p["rounds_detail"]:
@@ -275,16 +326,164 @@ def table(result: dict) -> str:
                 else ""
             )
         )
-    for name, info in (result.get("server_logs") or {}).items():
-        if info["tracebacks"] or info["exceptions"]:
-            lines.append(f"{name}: {info['tracebacks']} tracebacks; " + "; ".join(f"{k} x{v}" for k, v in info["exceptions"].items()))
-    for label, d in (
-        ("connect failures", s["connect_failures"]),
-        ("error frames", s["error_frames"]),
-        ("unexpected closes", s["unexpected_closes"]),
+    lines += problems(result)
+    return "\n".join(lines)
+
+
+def school_processes(load: dict) -> dict:
+    """Per serving process (each Daphne, or the reference server): sockets, CPU (connect
+    burst / rounds / whole load), memory, and the fitted CPU per answer / push / close."""
+    fit = get(load, "cpu_fit", "processes") or {}
+    out = {}
+    for name, v in load["server"].items():
+        if not (name.startswith("daphne") or name == "reference"):
+            continue
+        out[name] = {
+            "connections": v.get("connections"),
+            "cpu_s_connect": v.get("cpu_s_connect"),
+            "cpu_s_rounds": v.get("cpu_s_rounds"),
+            "cpu_s_total": v.get("cpu_s_total"),
+            "peak_rss_mib": v.get("peak_rss_mib"),
+            "rss_kib_per_connection": v.get("rss_kib_per_connection"),
+            "cpu_fit": fit.get(name),
+            "cpu_ms_per_answer_all_in": get(load, "cpu_ms_per_answer_all_in", name),
+        }
+    return out
+
+
+def school_target(load: dict) -> dict:
+    """The figures of one target (project or reference) of a school run."""
+    c = load["connect"]
+    return {
+        "classrooms": load["classrooms"],
+        "students": load["students"],
+        "joined": c["joined"],
+        "teachers_connected": c["teachers_connected"],
+        "classrooms_all_joined": c["classrooms_all_joined"],
+        "connect_s": c["seconds"],
+        "handshake_ms": c["handshake_ms"],
+        "join_ms": c["join_ms"],
+        "teacher_sees_all_connected_ms": c["teacher_sees_all_connected_ms"],
+        "fanout_ms": load["fanout_ms"],
+        "ack_ms": load["ack_ms"],
+        "count_complete_ms": load["count_complete_ms"],
+        "count_not_complete": load["count_not_complete"],
+        "closed_fanout_ms": load["closed_fanout_ms"],
+        "rounds_played": load["rounds_played"],
+        "classrooms_aborted": load["classrooms_aborted"],
+        "answers_sent_by_client": load["answers_sent"],
+        "answers_acked": load["answers_acked"],
+        "rounds_s": load["rounds_s"],
+        "processes": school_processes(load),
+        "server_cpu_ms_per_answer_all_in": get(load, "cpu_ms_per_answer_all_in", "server"),
+        "server_cpu_fit": get(load, "cpu_fit", "processes", "server"),
+        "machine_noise": noise(load),
+        "client_max_loop_lag_ms": load["client_max_loop_lag_ms"],
+        "client_cpu_s": load["client_cpu_s"],
+    }
+
+
+def school_summary(project: dict, reference: dict | None, db: dict | None) -> dict:
+    c = project["connect"]
+    s = {"mode": "school", "students_per_class": project["students_per_class"], "questions": project["questions"]}
+    s.update(school_target(project))
+    s["connect_failures"] = {**c["failures"], **{f"teacher {k}": 1 for k in c["teacher_failures"]}}
+    s["error_frames"] = project["error_frames"]
+    s["unexpected_closes"] = project["unexpected_closes"]
+    answers = project["answers_sent"]
+    for name in ("redis", "postgres"):
+        s[name] = {
+            "cpu_s_total": get(project, "server", name, "cpu_s_total"),
+            "cpu_s_rounds": get(project, "server", name, "cpu_s_rounds"),
+            "cpu_ms_per_1000_answers": round(project["cpu_rounds_ms"][name] / answers * 1000)
+            if answers and name in project["cpu_rounds_ms"]
+            else None,
+            "cpu_fit": get(project, "cpu_fit", "processes", name),
+        }
+    s["machine_noise"] = noise(project)
+    db_fields(s, db)
+    if reference:
+        s["reference"] = school_target(reference)
+        s["ratio"] = {
+            f"{figure}_{k}": ratio(get(project, figure, k), get(reference, figure, k))
+            for figure in ("fanout_ms", "ack_ms", "count_complete_ms", "closed_fanout_ms")
+            for k in ("p50", "p99")
+        }
+    return s
+
+
+def school_table(result: dict) -> str:
+    s = result["summary"]
+    ref = s.get("reference") or {}
+    ratios = s.get("ratio") or {}
+    m = result["meta"]
+    lines = Rows(width=48, ref_width=22)
+    row = lines.row
+    lines.append(
+        f"QuestionsRT school bench {m.get('timestamp')}: {s['classrooms']} classrooms x {s['students_per_class']} students, "
+        f"{s['questions']} questions each, {m.get('procs')} Daphne process(es), layer {m.get('layer')}, "
+        f"server core {m.get('server_core')}, client core {m.get('client_core')}, nice {m.get('nice', 0)}"
+    )
+    lines.append(f"servers ran: {m.get('source')}")
+    lines.head()
+    row("students joined", f"{s['joined']}/{s['students']}", ref.get("joined", ""))
+    row("teachers connected", f"{s['teachers_connected']}/{s['classrooms']}", ref.get("teachers_connected", ""))
+    row("classrooms with every student joined", s["classrooms_all_joined"], ref.get("classrooms_all_joined", ""))
+    row("connect burst, s", s["connect_s"], ref.get("connect_s", ""))
+    row("handshake p50/p99/max, ms", pct(s["handshake_ms"], "p50", "p99", "max"), pct(ref.get("handshake_ms"), "p50", "p99", "max"))
+    row("join p50/p99/max, ms", pct(s["join_ms"], "p50", "p99", "max"), pct(ref.get("join_ms"), "p50", "p99", "max"))
+    row("teacher sees all connected p50/p99, ms", pct(s["teacher_sees_all_connected_ms"], "p50", "p99"), pct(ref.get("teacher_sees_all_connected_ms"), "p50", "p99"))
+    for label, key in (
+        ("fan-out", "fanout_ms"),
+        ("ack", "ack_ms"),
+        ("teacher's count complete", "count_complete_ms"),
+        ("closed fan-out", "closed_fanout_ms"),
     ):
-        if d:
-            lines.append(f"{label}: " + ", ".join(f"{k} x{v}" for k, v in d.items()))
+        row(f"{label} p50/p95/p99/max, ms", pct(s[key], "p50", "p95", "p99", "max"), pct(ref.get(key), "p50", "p95", "p99", "max"))
+        if ratios:
+            row("  ratio project/reference p50 / p99", f"{ratios[key + '_p50']} / {ratios[key + '_p99']}")
+    row("classroom rounds played / count never complete", f"{s['rounds_played']} / {s['count_not_complete']}",
+        f"{ref['rounds_played']} / {ref['count_not_complete']}" if ref else "")
+    outcome_rows(lines, s)
+    row("classrooms stopped by an error", len(s["classrooms_aborted"]), len(ref["classrooms_aborted"]) if ref else "")
+    def costs(fit):
+        fit = fit or {}
+        return f"{fit.get('answer_ms', '-')} / {fit.get('push_ms', '-')} / {fit.get('close_ms', '-')}"
+
+    def background(fit):
+        fit = fit or {}
+        return f"{fit.get('background_ms_per_s', '-')} ({fit.get('r2', '-')})"
+
+    for name, v in s["processes"].items():
+        row(f"{name} sockets", v["connections"])
+        row(f"{name} CPU s (connect / rounds / total)", f"{v['cpu_s_connect']} / {v['cpu_s_rounds']} / {v['cpu_s_total']}")
+        row(f"{name} CPU ms per answer / push / close", costs(v["cpu_fit"]))
+        row(f"{name} background CPU ms/s (fit R2)", background(v["cpu_fit"]))
+        row(f"{name} peak RSS MiB", v["peak_rss_mib"])
+        row(f"{name} RSS per connection KiB", v["rss_kib_per_connection"])
+    # All Daphne processes together against the one reference process.
+    rp = (ref.get("processes") or {}).get("reference") or {}
+    procs = s["processes"].values()
+    total = lambda key: round(sum(v[key] or 0 for v in procs), 2)  # noqa: E731
+    sockets = sum(v["connections"] or 0 for v in procs)
+    rss = sum((v["rss_kib_per_connection"] or 0) * (v["connections"] or 0) for v in procs)
+    row("server sockets", sockets, rp.get("connections", ""))
+    row("server CPU s (connect / rounds / total)", f"{total('cpu_s_connect')} / {total('cpu_s_rounds')} / {total('cpu_s_total')}",
+        f"{rp.get('cpu_s_connect')} / {rp.get('cpu_s_rounds')} / {rp.get('cpu_s_total')}" if rp else "")
+    row("server CPU ms per answer / push / close", costs(s.get("server_cpu_fit")), costs(ref.get("server_cpu_fit")) if ref else "")
+    row("server background CPU ms/s (fit R2)", background(s.get("server_cpu_fit")), background(ref.get("server_cpu_fit")) if ref else "")
+    row("server CPU ms per answer, all in", s["server_cpu_ms_per_answer_all_in"], ref.get("server_cpu_ms_per_answer_all_in", ""))
+    row("server peak RSS MiB (sum)", total("peak_rss_mib"), rp.get("peak_rss_mib", ""))
+    row("server RSS per connection KiB", round(rss / sockets, 1) if sockets else "-", rp.get("rss_kib_per_connection", ""))
+    for name in ("redis", "postgres"):
+        v = s[name]
+        row(f"{name} CPU s (rounds / total)", f"{v['cpu_s_rounds']} / {v['cpu_s_total']}")
+        row(f"{name} CPU ms per 1000 answers, all in", v["cpu_ms_per_1000_answers"])
+        row(f"{name} CPU ms per answer / push / close", costs(v["cpu_fit"]))
+    row("client max loop lag ms (connect / rounds)", f"{s['client_max_loop_lag_ms']['connect']} / {s['client_max_loop_lag_ms']['rounds']}",
+        f"{ref['client_max_loop_lag_ms']['connect']} / {ref['client_max_loop_lag_ms']['rounds']}" if ref else "")
+    noise_row(lines, s, ref)
+    lines += problems(result)
     return "\n".join(lines)
 
 
@@ -305,7 +504,9 @@ def main():
     state = load(args.state)
     meta = load(args.meta)
     db = None if args.no_db else db_check(project, state)
-    result = {"meta": meta, "summary": summary(project, reference, db), "db": db, "project": project, "reference": reference}
+    school = project.get("mode") == "school"
+    summarise = school_summary if school else summary
+    result = {"meta": meta, "summary": summarise(project, reference, db), "db": db, "project": project, "reference": reference}
     result["server_logs"] = scan_logs(args.logs) if args.logs else None
     drain = load(args.drain) if args.drain and Path(args.drain).exists() else None
     result["drain"] = drain
@@ -316,7 +517,7 @@ def main():
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(result["summary"], indent=2, ensure_ascii=False))
     print()
-    print(table(result))
+    print((school_table if school else table)(result))
     print()
     print(f"Results written to {args.out}")
 

@@ -5,6 +5,16 @@
 #                     [--concurrency C] [--spread S] [--timeout SECONDS] [--no-reference]
 #                     [--commit REV] [--nice N] [--profile]
 #
+# School mode: C classrooms of S students at the same time, each at its own pace:
+#
+#   bash bench/run.sh --classrooms C [--students-per-class S] [--questions Q]
+#                     [--teacher-pause T] [--spread S] [--procs P] [...the options above]
+#
+# (defaults: S=30, Q=3, T=5 s, answers after 0..5 s, P=2 Daphne processes; with only
+# --students-per-class, C=100). bench/seed.py creates
+# the classrooms, one teacher each; bench/school.py drives them (docs/performance.md,
+# "School mode"); the reference server then runs the same school with one room per class.
+#
 # Starts a throwaway PostgreSQL and Redis (scripts/services.sh), migrates, seeds a teacher,
 # a classroom and questions (bench/seed.py), starts P Daphne processes on 127.0.0.1 pinned
 # to core 0, and runs the load client (bench/load.py) pinned to core 1: N students connect
@@ -48,8 +58,16 @@ REFERENCE=1
 COMMIT=
 NICE=0
 PROFILE=0
+# School mode (bench/school.py): set by --classrooms / --students-per-class.
+CLASSROOMS=
+PER_CLASS=30
+QUESTIONS=3
+TEACHER_PAUSE=5
+PROCS_SET=0
+SPREAD_SET=0
+SINGLE_SET=
 
-usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//'; }
 
 need_int() {
     [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "${3:-1}" ] || { echo "bench: $1 needs an integer >= ${3:-1}, got '$2'" >&2; exit 2; }
@@ -57,13 +75,18 @@ need_int() {
 
 while [ $# -gt 0 ]; do
     case "$1" in
-        --students) need_int "$1" "${2:-}"; STUDENTS=$2; shift 2 ;;
-        --rounds) need_int "$1" "${2:-}" 0; ROUNDS=$2; shift 2 ;;
-        --procs) need_int "$1" "${2:-}"; PROCS=$2; shift 2 ;;
+        --students) need_int "$1" "${2:-}"; STUDENTS=$2; SINGLE_SET=$1; shift 2 ;;
+        --rounds) need_int "$1" "${2:-}" 0; ROUNDS=$2; SINGLE_SET=$1; shift 2 ;;
+        --classrooms) need_int "$1" "${2:-}"; CLASSROOMS=$2; shift 2 ;;
+        --students-per-class) need_int "$1" "${2:-}"; PER_CLASS=$2; CLASSROOMS=${CLASSROOMS:-100}; shift 2 ;;
+        --questions) need_int "$1" "${2:-}"; QUESTIONS=$2; shift 2 ;;
+        --teacher-pause) [[ "${2:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench: --teacher-pause needs seconds" >&2; exit 2; }
+            TEACHER_PAUSE=$2; shift 2 ;;
+        --procs) need_int "$1" "${2:-}"; PROCS=$2; PROCS_SET=1; shift 2 ;;
         --concurrency) need_int "$1" "${2:-}"; CONCURRENCY=$2; shift 2 ;;
         --timeout) need_int "$1" "${2:-}" 60; TIMEOUT=$2; shift 2 ;;
         --spread) [[ "${2:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench: --spread needs seconds" >&2; exit 2; }
-            SPREAD=$2; shift 2 ;;
+            SPREAD=$2; SPREAD_SET=1; shift 2 ;;
         --layer) case "${2:-}" in pubsub | core) LAYER=$2 ;; *) echo "bench: --layer is pubsub or core" >&2; exit 2 ;; esac
             shift 2 ;;
         --no-reference) REFERENCE=0; shift ;;
@@ -76,6 +99,11 @@ while [ $# -gt 0 ]; do
         *) echo "bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
+if [ -n "$CLASSROOMS" ]; then
+    [ -z "$SINGLE_SET" ] || { echo "bench: $SINGLE_SET is for one classroom; a school takes --students-per-class and --questions" >&2; exit 2; }
+    [ "$PROCS_SET" = 1 ] || PROCS=2
+    [ "$SPREAD_SET" = 1 ] || SPREAD=5
+fi
 
 # With autogroup scheduling, a process's nice value only counts inside its session: run
 # the bench in a new session and give that session's group the nice value.
@@ -253,7 +281,11 @@ export LOG_LEVEL="${LOG_LEVEL:-WARNING}"
 log "migrating the benchmark database"
 (cd "$APP_DIR" && "$PY" manage.py migrate --noinput) >"$RUN_DIR/migrate.log" 2>&1 || { cat "$RUN_DIR/migrate.log" >&2; exit 1; }
 STATE="$RUN_DIR/state.json"
-"$PY" bench/seed.py "$STATE"
+if [ -n "$CLASSROOMS" ]; then
+    "$PY" bench/seed.py "$STATE" --classrooms "$CLASSROOMS"
+else
+    "$PY" bench/seed.py "$STATE"
+fi
 
 PORTS=()
 DAPHNE_PIDS=()
@@ -277,7 +309,16 @@ log "Daphne x$PROCS on 127.0.0.1:$(IFS=,; echo "${PORTS[*]}") (layer $LAYER), se
 # Budget of one load run: the watchdog remains the hard bound.
 LOAD_TIMEOUT=$((TIMEOUT - SECONDS - 30))
 [ "$LOAD_TIMEOUT" -gt 60 ] || LOAD_TIMEOUT=60
-LOAD_ARGS=(--state "$STATE" --students "$STUDENTS" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" --spread "$SPREAD")
+if [ -n "$CLASSROOMS" ]; then
+    LOAD=bench/school.py
+    LOAD_ARGS=(--state "$STATE" --students-per-class "$PER_CLASS" --questions "$QUESTIONS"
+        --teacher-pause "$TEACHER_PAUSE" --concurrency "$CONCURRENCY" --spread "$SPREAD")
+    LOAD_WHAT="$CLASSROOMS classrooms x $PER_CLASS students, $QUESTIONS questions each"
+else
+    LOAD=bench/load.py
+    LOAD_ARGS=(--state "$STATE" --students "$STUDENTS" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" --spread "$SPREAD")
+    LOAD_WHAT="$STUDENTS students, $ROUNDS rounds"
+fi
 
 SPY_PIDS=()
 if [ "$PROFILE" = 1 ]; then
@@ -289,8 +330,8 @@ if [ "$PROFILE" = 1 ]; then
     done
 fi
 
-log "project: $STUDENTS students, $ROUNDS rounds"
-run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" "$PY" bench/load.py --target project \
+log "project: $LOAD_WHAT"
+run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" "$PY" "$LOAD" --target project \
     --ports "$(IFS=,; echo "${PORTS[*]}")" "${PROBES[@]}" "${LOAD_ARGS[@]}" --out "$RUN_DIR/project.json"
 
 # End of class: wait (bounded) until the servers processed every disconnect.
@@ -313,13 +354,17 @@ if [ "$REFERENCE" = 1 ]; then
     wait_port "$port" "$ref_pid" "reference server"
     LOAD_TIMEOUT=$((TIMEOUT - SECONDS - 30))
     [ "$LOAD_TIMEOUT" -gt 60 ] || LOAD_TIMEOUT=60
-    log "reference: $STUDENTS students, $ROUNDS rounds on plain websockets"
-    run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" "$PY" bench/load.py --target reference \
+    log "reference: $LOAD_WHAT on plain websockets"
+    run_wait "${PIN_CLIENT[@]}" timeout -k 10 "$LOAD_TIMEOUT" "$PY" "$LOAD" --target reference \
         --ports "$port" --server-pid "reference=$ref_pid" "${LOAD_ARGS[@]}" --out "$RUN_DIR/reference.json"
     stop_pid "$ref_pid" 10
     REF_ARGS=(--reference "$RUN_DIR/reference.json")
 fi
 
+SCHOOL_META='{}'
+if [ -n "$CLASSROOMS" ]; then
+    SCHOOL_META="{\"mode\": \"school\", \"classrooms\": $CLASSROOMS, \"students_per_class\": $PER_CLASS, \"questions\": $QUESTIONS, \"teacher_pause_s\": $TEACHER_PAUSE}"
+fi
 "$PY" - "$RUN_DIR/meta.json" <<EOF
 import json, os, platform, subprocess, sys
 from importlib.metadata import version
@@ -346,6 +391,7 @@ meta = {
     "source": "$SOURCE",
     "bench_commit": sh("git", "rev-parse", "HEAD"),
 }
+meta.update(json.loads('$SCHOOL_META'))
 json.dump(meta, open(sys.argv[1], "w"), indent=2)
 EOF
 
