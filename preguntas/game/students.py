@@ -19,10 +19,24 @@ TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as models.new_token makes th
 FORGET_AFTER = PROCESS_STALE_AFTER * 10
 
 
-def find_aula(code: str) -> Aula | None:
+def _with_code(code: str):
+    """The classroom with this code, as a query; none when the code cannot be one (no query then)."""
     if not re.fullmatch(CODE_PATTERN, code):
-        return None
-    return Aula.objects.activas().select_related("propietario").filter(codigo=code.upper()).first()
+        return Aula.objects.none()
+    return Aula.objects.filter(codigo=code.upper())
+
+
+def find_aula(code: str) -> Aula | None:
+    return _with_code(code).activas().select_related("propietario").first()
+
+
+def is_archived(code: str) -> bool:
+    """A classroom that exists but that its teacher archived: students cannot join it."""
+    return _with_code(code).filter(archivada=True).exists()
+
+
+def archived() -> GameError:
+    return GameError("archived", _("Esta aula no está activa: tu docente la ha archivado."))
 
 
 # Characters that show nothing but are not format controls (category Cf, dropped too): the
@@ -46,15 +60,6 @@ def _disguised(name: str) -> bool:
     """Letters of one alphabet among another's that look alike (a Cyrillic «А» in «Ana»)."""
     scripts = categories.unique_aliases(name) - {"COMMON", "INHERITED"}
     return len(scripts - EAST_ASIAN) + bool(scripts & EAST_ASIAN) > 1 and bool(confusables.is_dangerous(name))
-
-
-def is_archived(code: str) -> bool:
-    """A classroom that exists but that its teacher archived: students cannot join it."""
-    return Aula.objects.filter(codigo=code.upper(), archivada=True).exists()
-
-
-def archived() -> GameError:
-    return GameError("archived", _("Esta aula no está activa: tu docente la ha archivado."))
 
 
 def clean_name(name) -> str:
