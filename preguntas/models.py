@@ -344,6 +344,10 @@ class Ronda(models.Model):
         help_text=_("Con tiempo extra para algún alumno, cuándo se cierra; si no, el límite."),
     )
     cerrada = models.DateTimeField(_("cerrada"), null=True, blank=True)
+    reparto_visible = models.BooleanField(
+        _("reparto a la vista"), default=False,
+        help_text=_("El docente enseñó a la clase cómo vota («Mostrar reparto»): se actualiza con cada respuesta."),
+    )
     cuestionario = models.ForeignKey(
         "Cuestionario",
         verbose_name=_("cuestionario"),

@@ -116,6 +116,15 @@ def revote(aula: Aula, round_id) -> tuple[Ronda, Ronda]:
     return first, with_quiz_progress(second)
 
 
+def show_split(aula: Aula, round_id) -> Ronda:
+    """Peer instruction: the class sees how it votes, from now on as answers arrive."""
+    ronda = round_of(aula, round_id)
+    if ronda.esta_abierta and not ronda.reparto_visible:
+        Ronda.objects.filter(pk=ronda.pk).update(reparto_visible=True)
+        ronda.reparto_visible = True
+    return ronda
+
+
 def close(aula: Aula, round_id) -> Ronda:
     ronda = round_of(aula, round_id)
     if not ronda.esta_abierta:

@@ -25,6 +25,7 @@ from preguntas.realtime.presence import PROCESS_ID, heartbeat
 from preguntas.realtime.relay import relay_for
 
 ROSTER_INTERVAL = 1.0  # seconds between two roster frames to a teacher
+SPLIT_INTERVAL = 1.0  # seconds between two updates of a split on view, per classroom and process
 DEADLINE_MARGIN = 0.05  # seconds; a timer may wake a hair before the wall clock's deadline
 
 
@@ -213,16 +214,16 @@ class AulaConsumer(AsyncWebsocketConsumer):
         return {pk: protocol.own_deadline(ronda, tiempo_extra) for pk, tiempo_extra in extra}
 
     async def on_split(self, frame):
-        await self._broadcast(await self._split(frame.get("round")))
+        await self._broadcast(await self._split(rounds.show_split, frame.get("round")))
 
     @database_sync_to_async
-    def _split(self, round_id) -> dict:
-        ronda = rounds.round_of(self.aula, round_id)
+    def _split(self, find_round, round_id) -> dict:
+        ronda = find_round(self.aula, round_id)
         return protocol.split(ronda, tallies.counts(ronda))
 
     async def on_revote(self, frame):
         first, second = await database_sync_to_async(rounds.revote)(self.aula, frame.get("round"))
-        await self._broadcast(await self._split(first.pk))
+        await self._broadcast(await self._split(rounds.round_of, first.pk))
         await self._open(second)
 
     async def on_close(self, frame):
@@ -347,20 +348,27 @@ class AulaConsumer(AsyncWebsocketConsumer):
             with_roster = self._roster_dirty and loop.time() - self._roster_sent >= ROSTER_INTERVAL
             if with_roster:
                 self._roster_dirty, self._roster_sent = False, loop.time()
-            for frame in await self._tally_frames(answers_now, with_roster):
+            frames, split = await self._tally_frames(answers_now, with_roster)
+            for frame in frames:
                 await self._send(frame)
+            if split and loop.time() - self.relay.split_sent >= SPLIT_INTERVAL:
+                self.relay.split_sent = loop.time()
+                await self._broadcast(split)
             if not self._pending_answers and not self._roster_dirty:
                 return
 
     @database_sync_to_async
-    def _tally_frames(self, answers_now: list[dict], with_roster: bool) -> list[dict]:
+    def _tally_frames(self, answers_now: list[dict], with_roster: bool) -> tuple[list[dict], dict | None]:
+        """The teacher's frames, and the class's split when it is on view and answers came."""
         ronda = rounds.open_round(self.aula)
         counts = tallies.tally(self.aula, ronda)
         # An answer held up (e.g. by a channel-layer outage) may arrive after its round.
-        frames = [protocol.tally(counts, [a for a in answers_now if a["round"] == counts.round_id])]
+        listed = [a for a in answers_now if a["round"] == counts.round_id]
+        frames = [protocol.tally(counts, listed)]
         if with_roster:
             frames.append(protocol.roster(ronda, tallies.roster(self.aula, ronda)))
-        return frames
+        split = protocol.split(ronda, counts.counts) if ronda and ronda.reparto_visible and listed else None
+        return frames, split
 
     @database_sync_to_async
     def _teacher_state(self):

@@ -29,6 +29,7 @@ class Relay:
         self.channel = None
         self.task = None
         self.lock = asyncio.Lock()
+        self.split_sent = 0.0  # when a teacher socket here last sent the class its live split
 
     async def add(self, consumer, teacher: bool = False) -> None:
         async with self.lock:

@@ -482,3 +482,37 @@ async def test_peer_instruction_shows_the_split_then_asks_again_without_revealin
 async def test_a_code_that_cannot_be_a_classroom_is_closed_with_4404_before_any_query(db, code):
     communicator = await open_socket(code)
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4404}
+
+
+async def test_a_split_on_view_stays_current_as_answers_arrive(aula, alice, pregunta):
+    teacher_socket, _ = await teacher(aula.codigo, alice)
+    ana, _, _ = await student(aula.codigo, "Ana")
+    beto, _, _ = await student(aula.codigo, "Beto")
+    question = await push(teacher_socket, pregunta)
+    for socket in (ana, beto):
+        await receive_type(socket, "question")
+    await send(ana, {"type": "answer", "round": question["round"], "value": False})
+    await receive_type(ana, "answered")
+    await send(teacher_socket, {"type": "split", "round": question["round"]})
+    for socket in (ana, beto):
+        assert await receive_type(socket, "split") == {"type": "split", "round": question["round"], "true": 0, "false": 1}
+    await send(beto, {"type": "answer", "round": question["round"], "value": True})
+    assert await receive_type(ana, "split") == {"type": "split", "round": question["round"], "true": 1, "false": 1}
+    for socket in (teacher_socket, ana, beto):
+        await socket.disconnect()
+
+
+async def test_without_a_split_on_view_students_hear_nothing_of_the_votes(aula, alice, pregunta):
+    teacher_socket, _ = await teacher(aula.codigo, alice)
+    ana, _, _ = await student(aula.codigo, "Ana")
+    beto, _, _ = await student(aula.codigo, "Beto")
+    question = await push(teacher_socket, pregunta)
+    for socket in (ana, beto):
+        await receive_type(socket, "question")
+    await send(beto, {"type": "answer", "round": question["round"], "value": True})
+    await receive_type(beto, "answered")
+    await receive_type(teacher_socket, "tally")
+    await send(ana, {"type": "ping"})
+    assert await receive(ana) == {"type": "pong"}
+    for socket in (teacher_socket, ana, beto):
+        await socket.disconnect()
