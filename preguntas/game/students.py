@@ -177,7 +177,22 @@ def remove(aula: Aula, student_id) -> Alumno:
 
 def rename(aula: Aula, student_id, name) -> Alumno:
     """The teacher renames a student (the same rules as a name typed at join)."""
+    return _rename(student_of(aula, student_id), name)
+
+
+def rename_self(aula: Aula, student_id: int, name) -> Alumno:
+    """A student changes their own name: in an open classroom only (a roster's names are the
+    teacher's, and a locked classroom's names stay as the teacher saw them)."""
     alumno = student_of(aula, student_id)
+    if alumno.en_lista:
+        raise GameError("invalid", _("Tu nombre está en la lista de clase: pide a tu docente que lo cambie."))
+    if Aula.objects.filter(pk=aula.pk, bloqueada=True).exists():
+        raise GameError("locked", _("El aula está cerrada: pide a tu docente que cambie tu nombre."))
+    return _rename(alumno, name)
+
+
+def _rename(alumno: Alumno, name) -> Alumno:
+    aula = alumno.aula
     name = clean_name(name)
     if aula.alumnos.filter(nombre=name).exclude(pk=alumno.pk).exists():
         raise GameError("name_taken", _("Ya hay alguien con ese nombre en el aula."))

@@ -195,6 +195,14 @@ class AulaConsumer(AsyncWebsocketConsumer):
         await batcher().submit(self.aula, answers.Attempt(self.aula.pk, self.alumno["id"], round_id, value, sure))
         await self._send(protocol.answered(round_id, value, sure))
 
+    async def on_change_name(self, frame):
+        if self.alumno is None:
+            raise GameError("not_joined", _("Únete al aula antes de cambiar tu nombre."))
+        alumno = await database_sync_to_async(students.rename_self)(self.aula, self.alumno["id"], frame.get("name"))
+        self.alumno["name"] = alumno.nombre
+        await self._send_personal({alumno.pk: protocol.renamed(alumno)})
+        await self._notify_teacher(protocol.presence_changed())
+
     async def on_push(self, frame):
         closed, ronda = await database_sync_to_async(rounds.push)(
             self.aula, self.scope["user"], frame.get("question"), frame.get("seconds"), frame.get("quiz")

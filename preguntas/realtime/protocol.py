@@ -23,7 +23,7 @@ CLOSE_RATE_LIMITED = 4429  # the socket kept flooding
 
 # Frame types each role may send; anything else is `unknown_type`, the other role's `forbidden`.
 TEACHER_TYPES = frozenset({"push", "close", "split", "revote", "leaderboard", "lock", "remove", "rename"})
-STUDENT_TYPES = frozenset({"join", "answer", "seats"})
+STUDENT_TYPES = frozenset({"join", "answer", "seats", "change_name"})
 EITHER_TYPES = frozenset({"ping"})
 
 

@@ -18,6 +18,7 @@
   let closedRound = null;   // the `closed` frame of our round, until our `result` comes
   let resultTimer = null;
   let resendTimer = null;
+  let renaming = false;     // a change_name we sent, until it is answered
   const RESEND_MS = 2000;   // about how long after `unavailable` an answer is sent again
   const RESULT_WAIT_MS = 1500;  // how long a `closed` waits for our `result` before showing without it
   let notActive = null;     // the server's word that the classroom is archived, before it closes us
@@ -116,6 +117,11 @@
         break;
       case "renamed":
         $("alumno-nombre").textContent = frame.student.name;
+        if (renaming) {
+          renaming = false;
+          $("aviso-espera").textContent = interpolate(gettext("Ahora eres «%s»."), [frame.student.name]);
+          break;
+        }
         $("aviso-espera").textContent = interpolate(
           gettext("Tu docente ha cambiado tu nombre: ahora eres «%s»."), [frame.student.name]);
         break;
@@ -184,6 +190,11 @@
   }
 
   function handleError(frame) {
+    if (renaming) {  // our own change of name was refused: say why, and stay
+      renaming = false;
+      $("aviso-espera").textContent = frame.detail;
+      return;
+    }
     if (frame.code === "archived") notActive = frame.detail;  // the 4404 close follows
     else if (frame.code === "not_found" && !joined && localStorage.getItem(tokenKey(code))) {
       // Our saved token is not valid in this classroom (or the teacher freed our seat): join again.
@@ -405,6 +416,24 @@
   });
 
   /* Leave: this device forgets who it was and goes back to the join screen. */
+  $("btn-cambiar-nombre").addEventListener("click", () => {
+    const form = $("form-nombre");
+    form.hidden = !form.hidden;
+    $("btn-cambiar-nombre").setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) {
+      $("nombre-nuevo").value = $("alumno-nombre").textContent;
+      $("nombre-nuevo").focus();
+    }
+  });
+  $("form-nombre").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!joined) return;
+    renaming = true;
+    socket.send({type: "change_name", name: $("nombre-nuevo").value});
+    $("form-nombre").hidden = true;
+    $("btn-cambiar-nombre").setAttribute("aria-expanded", "false");
+  });
+
   $("btn-salir").addEventListener("click", () => {
     if (!window.confirm(gettext("¿Salir del aula? Para volver tendrás que unirte otra vez."))) return;
     if (socket) socket.stop();

@@ -1,4 +1,5 @@
-"""The teacher decides who is in an open classroom: lock it, rename a student, remove one."""
+"""The teacher decides who is in an open classroom: lock it, rename a student, remove one; a student
+renames themselves."""
 
 import pytest
 
@@ -62,4 +63,13 @@ def test_lock_rename_and_remove_from_the_panel(live_app, demo, browser):
     find(twin, "#nombre").send_keys("Bernardo")
     find(twin, "#form-unirse button[type=submit]").click()
     wait_text(twin, "#aviso-espera", "Ya había alguien llamado «Bernardo» en el aula: tú eres «Bernardo 2».")
+
+    find(twin, "#btn-cambiar-nombre").click()
+    field = wait_visible(twin, "#nombre-nuevo")
+    field.clear()
+    field.send_keys("Berni")
+    find(twin, "#form-nombre button[type=submit]").click()
+    wait_text(twin, "#alumno-nombre", "Berni")
+    wait_text(twin, "#aviso-espera", "Ahora eres «Berni».")
+    wait_until(teacher, lambda d: "Berni" in chips(d), "the panel never showed the name the student chose")
     assert all(js_errors(d) == [] for d in (teacher, ana, beto, late, twin))

@@ -248,3 +248,16 @@ def test_a_numbered_name_is_reported_to_the_student(aula):
     entry = students.enter(aula, {"name": "Ana"}, "p1")
     assert (entry.alumno.nombre, entry.asked_name) == ("Ana 2", "Ana")
     assert students.enter(aula, {"name": "Carla"}, "p1").asked_name is None
+
+
+def test_a_student_renames_themselves_only_off_the_roster_and_while_the_classroom_is_open(aula):
+    ana = students.join(aula, "Ana")
+    assert students.rename_self(aula, ana.pk, "Ana María").nombre == "Ana María"
+    seat = AlumnoFactory(aula=AulaFactory(), nombre="Lola", en_lista=True)
+    with pytest.raises(GameError) as error:
+        students.rename_self(seat.aula, seat.pk, "Dolores")
+    assert error.value.code == "invalid"
+    students.lock(aula, True)
+    with pytest.raises(GameError) as error:
+        students.rename_self(aula, ana.pk, "Anita")
+    assert error.value.code == "locked"

@@ -80,3 +80,28 @@ async def test_students_cannot_control_the_classroom(aula, frame):
     await send(ana, frame)
     assert (await receive(ana))["code"] == "forbidden"
     await ana.disconnect()
+
+
+async def test_a_student_changes_their_own_name_in_an_open_classroom_only(aula, alice):
+    teacher_socket, _ = await teacher(aula.codigo, alice)
+    ana, ana_joined, _ = await student(aula.codigo, "Ana")
+    beto, _, _ = await student(aula.codigo, "Beto")
+    await send(ana, {"type": "change_name", "name": "Ana María"})
+    me = {"id": ana_joined["student"]["id"], "name": "Ana María"}
+    assert await receive_type(ana, "renamed") == {"type": "renamed", "student": me}
+    roster = await receive_type(teacher_socket, "roster")
+    while "Ana María" not in {s["name"] for s in roster["students"]}:
+        roster = await receive_type(teacher_socket, "roster")
+    await send(ana, {"type": "change_name", "name": "Beto"})
+    assert (await receive(ana))["code"] == "name_taken"
+    await send(teacher_socket, {"type": "lock", "locked": True})
+    await receive_type(teacher_socket, "locked")
+    await send(ana, {"type": "change_name", "name": "Anita"})
+    assert (await receive(ana))["code"] == "locked"
+    await send(teacher_socket, {"type": "change_name", "name": "Profe"})
+    assert (await receive_type(teacher_socket, "error"))["code"] == "forbidden"
+    stranger = await open_socket(aula.codigo)
+    await send(stranger, {"type": "change_name", "name": "Zoe"})
+    assert (await receive(stranger))["code"] == "not_joined"
+    for socket in (teacher_socket, ana, beto, stranger):
+        await socket.disconnect()

@@ -258,19 +258,20 @@ TEACHER_ONLY = {"push": "forbidden", "close": "forbidden", "split": "forbidden",
                 "leaderboard": "forbidden", "lock": "forbidden", "remove": "forbidden", "rename": "forbidden"}
 EXPECTED = {
     # role: {action: the frame type it gets, or the error code}
-    "anonymous": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats"},
-    "student": {**TEACHER_ONLY, "join": "already_joined", "answer": "answered", "seats": "seats"},
+    "anonymous": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats", "change_name": "not_joined"},
+    "student": {**TEACHER_ONLY, "join": "already_joined", "answer": "answered", "seats": "seats", "change_name": "renamed"},
     "owner": {"push": "question", "close": "closed", "split": "split", "revote": "question",
               "leaderboard": "leaderboard", "lock": "locked", "remove": "roster", "rename": "roster",
-              "join": "forbidden", "answer": "forbidden", "seats": "forbidden"},
-    "other_teacher": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats"},
-    "staff": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats"},
+              "join": "forbidden", "answer": "forbidden", "seats": "forbidden", "change_name": "forbidden"},
+    "other_teacher": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats", "change_name": "not_joined"},
+    "staff": {**TEACHER_ONLY, "join": "joined", "answer": "not_joined", "seats": "seats", "change_name": "not_joined"},
 }
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    "action", ["push", "close", "split", "revote", "leaderboard", "lock", "remove", "rename", "join", "answer", "seats"]
+    "action",
+    ["push", "close", "split", "revote", "leaderboard", "lock", "remove", "rename", "join", "answer", "seats", "change_name"],
 )
 @pytest.mark.parametrize("role", SOCKET_ROLES)
 async def test_every_socket_action_for_every_role(role, action, aula, alice, bob, staff, pregunta):
@@ -299,6 +300,7 @@ async def test_every_socket_action_for_every_role(role, action, aula, alice, bob
         "remove": {"type": "remove", "student": target_id},
         "rename": {"type": "rename", "student": target_id, "name": "Renombrada"},
         "seats": {"type": "seats"},
+        "change_name": {"type": "change_name", "name": "Otra"},
         "join": {"type": "join", "name": "Intrusa"},
         "answer": {"type": "answer", "round": question["round"], "value": True},
     }
@@ -307,7 +309,7 @@ async def test_every_socket_action_for_every_role(role, action, aula, alice, bob
     frame = await receive(socket)
     while frame["type"] not in ("error", expected):  # e.g. the `closed` of the round a push replaces
         frame = await receive(socket)
-    if expected in ("question", "closed", "split", "leaderboard", "seats", "joined", "answered", "locked", "roster"):
+    if expected in ("question", "closed", "split", "leaderboard", "seats", "joined", "answered", "locked", "roster", "renamed"):
         assert frame["type"] == expected, frame
     else:
         assert (frame["type"], frame.get("code")) == ("error", expected), frame

@@ -45,9 +45,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TIMEOUT = 5
 ORIGIN = b"http://localhost"
-TYPES = {"join", "answer", "push", "close", "split", "revote", "ping", "seats", "leaderboard", "lock", "remove", "rename"}
+TYPES = {
+    "join", "answer", "push", "close", "split", "revote", "ping", "seats", "leaderboard", "lock", "remove", "rename",
+    "change_name",
+}
 TEACHER_TYPES = {"push", "close", "split", "revote", "leaderboard", "lock", "remove", "rename"}
-STUDENT_DIRECT = {"error", "pong", "joined", "answered", "seats"}
+STUDENT_DIRECT = {"error", "pong", "joined", "answered", "seats", "renamed"}
 # The fuzz keeps every round open for its whole run: a valid "seconds" below this is raised
 # to it (deadlines that expire are covered in tests/test_consumer.py).
 MIN_FUZZ_SECONDS = 60
@@ -151,6 +154,7 @@ structured = st.one_of(
     st.fixed_dictionaries({"type": st.just("push"), "question": questions}, optional={"seconds": seconds}),
     st.fixed_dictionaries({"type": st.just("close"), "round": rounds}),
     st.fixed_dictionaries({"type": st.just("lock"), "locked": values}),
+    st.fixed_dictionaries({"type": st.just("change_name"), "name": names}),
     st.fixed_dictionaries({"type": st.just("remove"), "student": st.just(STUDENT_B) | huge_ints | json_values}),
     st.fixed_dictionaries(
         {"type": st.just("rename"), "student": st.just(STUDENT_B) | huge_ints | json_values, "name": names}
@@ -294,6 +298,28 @@ def is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def name_refusals(name) -> tuple[set, str | None]:
+    """What the server says of a name a student types: the refusal codes, or none and the name shown."""
+    if not isinstance(name, str):
+        return {"invalid"}, None
+    folded = " ".join(name.split())
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in folded):
+        return {"invalid"}, None  # control characters (NUL too) and lone surrogates
+    codes = set()
+    # Invisible characters are dropped before the other checks (NFKC, format controls, fillers).
+    shown = " ".join(students.visible(folded).split())
+    if not any(unicodedata.category(c)[0] not in "CZ" for c in shown):
+        codes.add("invalid")  # empty, or nothing visible (zero-width spaces, say)
+    if len(shown) > django_settings.QRT_MAX_NAME_LENGTH:
+        codes.add("invalid")
+    if not codes:
+        try:
+            students.clean_name(name)
+        except GameError as refusal:  # look-alike alphabets (tests/game/test_rules.py)
+            codes.add(refusal.code)
+    return codes, shown
+
+
 def resolve(value, world: World, model: Model, peer: Peer, peers: dict):
     if isinstance(value, dict):
         return {resolve(k, world, model, peer, peers): resolve(v, world, model, peer, peers) for k, v in value.items()}
@@ -373,10 +399,18 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
         return Expected({"invalid"})  # classroom A keeps the default: no leaderboard
     if kind in ("split", "revote"):  # the generator never builds these for the teacher (test_consumer does)
         return Expected({"invalid", "not_found", "round_closed"}, success="split")
-    if kind in ("join", "answer", "seats") and peer.is_teacher:
+    if kind in ("join", "answer", "seats", "change_name") and peer.is_teacher:
         return Expected({"forbidden"})
     if kind == "seats":
         return Expected(success="seats")
+    if kind == "change_name":
+        if peer.alumno is None:
+            return Expected({"not_joined"})
+        if model.locked:
+            return Expected({"locked"})
+        codes, shown = name_refusals(frame.get("name"))
+        # A valid name may belong to another student of the classroom.
+        return Expected(codes) if codes else Expected({"name_taken"}, success="renamed", name=shown)
     known_rounds = model.closed_rounds | ({model.open_round} if model.open_round else set())
 
     if kind == "join":
@@ -391,24 +425,7 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
             return Expected({"not_found", "invalid"})
         if "seat" in frame:  # classroom A has no roster: no seat is one of its own
             return Expected({"not_found", "invalid"})
-        name = frame.get("name")
-        if not isinstance(name, str):
-            return Expected({"invalid"})
-        codes = set()
-        folded = " ".join(name.split())
-        if any(unicodedata.category(c) in ("Cc", "Cs") for c in folded):
-            return Expected({"invalid"})  # control characters (NUL too) and lone surrogates
-        # Invisible characters are dropped before the other checks (NFKC, format controls, fillers).
-        shown = " ".join(students.visible(folded).split())
-        if not any(unicodedata.category(c)[0] not in "CZ" for c in shown):
-            codes.add("invalid")  # empty, or nothing visible (zero-width spaces, say)
-        if len(shown) > django_settings.QRT_MAX_NAME_LENGTH:
-            codes.add("invalid")
-        if not codes:
-            try:
-                students.clean_name(name)
-            except GameError as refusal:  # look-alike alphabets (tests/game/test_rules.py)
-                codes.add(refusal.code)
+        codes, shown = name_refusals(frame.get("name"))
         if model.locked:
             codes.add("locked")
         return Expected(codes) if codes else Expected(success="joined", name=shown)
@@ -564,6 +581,8 @@ async def check_response(peer: Peer, raw, expected: Expected, model: Model, worl
             model.tokens[response["token"]] = response["student"]["id"]
         assert model.tokens.get(response["token"]) == response["student"]["id"]
         peer.alumno = response["student"]["id"]
+    elif response["type"] == "renamed":
+        assert response["student"] == {"id": peer.alumno, "name": expected.name}, (sent, response)
     elif response["type"] == "locked":
         assert response == {"type": "locked", "locked": frame["locked"]}, (sent, response)
         model.locked = frame["locked"]
