@@ -178,6 +178,8 @@ def teacher_round_payload(ronda: Ronda) -> RoundPayload:
     payload = round_payload(ronda)
     if ronda.cierre and ronda.cierre != ronda.limite:
         payload["closes"] = _iso(ronda.cierre)
+    if ronda.reparto_visible:
+        payload["split_shown"] = True  # the class sees how it votes («Mostrar reparto»)
     return payload
 
 

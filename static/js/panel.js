@@ -110,7 +110,7 @@
 
   function startRound(payload) {
     round = {round: payload.round, question: payload.question, deadline: payload.deadline,
-             closes: payload.closes, closed: false};
+             closes: payload.closes, closed: false, splitShown: Boolean(payload.split_shown)};
     $("sin-ronda").hidden = true;
     $("ronda").hidden = false;
     $("ronda-texto").textContent = payload.question.text;

@@ -109,3 +109,13 @@ async def test_a_student_with_extra_time_is_told_their_own_deadline_at_the_push(
     for socket in (teacher_socket, ana, beto, rejoined):
         await socket.disconnect()
     await asyncio.sleep(0)
+
+
+@pytest.mark.django_db
+def test_the_teachers_state_remembers_that_the_split_is_on_view(aula, pregunta):
+    ronda = RondaFactory(aula=aula, pregunta=pregunta)
+    assert "split_shown" not in protocol.teacher_round_payload(ronda)
+    rounds.show_split(aula, ronda.pk)
+    ronda.refresh_from_db()
+    assert protocol.teacher_round_payload(ronda)["split_shown"] is True
+    assert "split_shown" not in protocol.question(ronda)
