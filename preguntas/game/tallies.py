@@ -34,9 +34,11 @@ class Tally:
         return sum(self.counts.values())
 
 
-def tally(aula: Aula, ronda: Ronda | None) -> Tally:
-    """A round's counts so far, and how many students are connected."""
-    return Tally(ronda.pk if ronda else None, counts(ronda) if ronda else empty_counts(None), aula.alumnos.conectados().count())
+def tally(aula: Aula, ronda: Ronda | None, connected: int | None = None) -> Tally:
+    """A round's counts so far, and how many students are connected (counted, unless given)."""
+    if connected is None:
+        connected = aula.alumnos.conectados().count()
+    return Tally(ronda.pk if ronda else None, counts(ronda) if ronda else empty_counts(None), connected)
 
 
 @dataclass

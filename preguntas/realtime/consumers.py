@@ -80,6 +80,10 @@ class AulaConsumer(AsyncWebsocketConsumer):
             await heartbeat().opened()  # this process then notices another one's death
             self._pending_answers: list[dict] = []
             self._roster_dirty = False
+            # Students connected, as last counted; counted again only when presence changes
+            # (a tally goes out every interval while answers flow, presence changes seldom).
+            self._connected: int | None = None
+            self._presence_changes = 0
             self._roster_sent = 0.0
             self._flush_task = None
             self._deadline_task = None
@@ -266,6 +270,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def presence_changed(self, event):
         self._roster_dirty = True
+        self._connected = None
+        self._presence_changes += 1
         self._schedule_flush()
 
     async def round_opened(self, event):
@@ -356,7 +362,10 @@ class AulaConsumer(AsyncWebsocketConsumer):
             with_roster = self._roster_dirty and loop.time() - self._roster_sent >= ROSTER_INTERVAL
             if with_roster:
                 self._roster_dirty, self._roster_sent = False, loop.time()
-            frames, split = await self._tally_frames(answers_now, with_roster)
+            changes = self._presence_changes
+            frames, split = await self._tally_frames(answers_now, with_roster, self._connected)
+            if changes == self._presence_changes:  # no change of presence while it was counted
+                self._connected = frames[0]["connected"]
             for frame in frames:
                 await self._send(frame)
             if split and loop.time() - self.relay.split_sent >= SPLIT_INTERVAL:
@@ -366,10 +375,10 @@ class AulaConsumer(AsyncWebsocketConsumer):
                 return
 
     @database_sync_to_async
-    def _tally_frames(self, answers_now: list[dict], with_roster: bool) -> tuple[list[dict], dict | None]:
+    def _tally_frames(self, answers_now: list[dict], with_roster: bool, connected: int | None):
         """The teacher's frames, and the class's split when it is on view and answers came."""
         ronda = rounds.open_round(self.aula)
-        counts = tallies.tally(self.aula, ronda)
+        counts = tallies.tally(self.aula, ronda, connected)
         # An answer held up (e.g. by a channel-layer outage) may arrive after its round.
         listed = [a for a in answers_now if a["round"] == counts.round_id]
         frames = [protocol.tally(counts, listed)]
