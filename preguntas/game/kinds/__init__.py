@@ -4,7 +4,7 @@ A kind's module owns what an answer looks like on the wire and in the database, 
 validated, how a tally counts it, when it is right and how it reads. Nothing outside the kind
 modules knows a kind's values. A module provides:
 
-- ``CODE``, ``LABEL``;
+- ``CODE``;
 - ``options()``: what a tally counts, in order, as ``Option``s;
 - ``parse(value)``: an answer as sent (JSON) → the value stored, or ``GameError("invalid")``;
 - ``to_wire(stored)``: the stored value → JSON, as the protocol sends it;

@@ -6,7 +6,6 @@ from preguntas.game.errors import GameError
 from preguntas.game.kinds import Option
 
 CODE = "tf"
-LABEL = "Verdadero / falso"
 
 
 def options() -> list[Option]:
