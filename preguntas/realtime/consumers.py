@@ -25,6 +25,7 @@ from preguntas.realtime.presence import PROCESS_ID, heartbeat
 from preguntas.realtime.relay import relay_for
 
 ROSTER_INTERVAL = 1.0  # seconds between two roster frames to a teacher
+UNKNOWN = object()  # the open round, not read yet
 SPLIT_INTERVAL = 1.0  # seconds between two updates of a split on view, per classroom and process
 DEADLINE_MARGIN = 0.05  # seconds; a timer may wake a hair before the wall clock's deadline
 
@@ -84,6 +85,11 @@ class AulaConsumer(AsyncWebsocketConsumer):
             # (a tally goes out every interval while answers flow, presence changes seldom).
             self._connected: int | None = None
             self._presence_changes = 0
+            # The open round, as last read; read again when a round opens, closes or changes
+            # (events from every teacher socket of the classroom), not with every tally.
+            self._round = None
+            self._round_changes = 0
+            self._round_known_at = -1  # the count of changes when ``_round`` was read
             self._roster_sent = 0.0
             self._flush_task = None
             self._deadline_task = None
@@ -227,6 +233,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def on_split(self, frame):
         await self._broadcast(await self._split(rounds.show_split, frame.get("round")))
+        await self._notify_teacher(protocol.round_changed())
 
     @database_sync_to_async
     def _split(self, find_round, round_id) -> dict:
@@ -266,6 +273,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def answers_stored(self, event):
         self._pending_answers.extend(event["answers"])
+        if self._round is None or any(a["round"] != self._round.pk for a in event["answers"]):
+            self._round_changes += 1  # answers to a round this socket does not know: read it again
         self._schedule_flush()
 
     async def presence_changed(self, event):
@@ -276,7 +285,11 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def round_opened(self, event):
         self._pending_answers = []
+        self._round_changes += 1
         self._schedule_flush()
+
+    async def round_changed(self, event):
+        self._round_changes += 1
 
     async def students_released(self, event):
         """The teacher freed this student's seat, or removed the student: this device is out."""
@@ -316,6 +329,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
     async def _announce_closed(self, ronda):
         closed, results, outcome = await self._closing_frames(ronda)
         await self._broadcast(closed)
+        await self._notify_teacher(protocol.round_changed())
         await self._send_personal(results, outcome)
         await self._announce_scores(ronda)
 
@@ -362,10 +376,13 @@ class AulaConsumer(AsyncWebsocketConsumer):
             with_roster = self._roster_dirty and loop.time() - self._roster_sent >= ROSTER_INTERVAL
             if with_roster:
                 self._roster_dirty, self._roster_sent = False, loop.time()
-            changes = self._presence_changes
-            frames, split = await self._tally_frames(answers_now, with_roster, self._connected)
+            changes, round_changes = self._presence_changes, self._round_changes
+            known = self._round if self._round_known_at == round_changes else UNKNOWN
+            ronda, frames, split = await self._tally_frames(answers_now, with_roster, self._connected, known)
             if changes == self._presence_changes:  # no change of presence while it was counted
                 self._connected = frames[0]["connected"]
+            if round_changes == self._round_changes:
+                self._round, self._round_known_at = ronda, round_changes
             for frame in frames:
                 await self._send(frame)
             if split and loop.time() - self.relay.split_sent >= SPLIT_INTERVAL:
@@ -375,9 +392,11 @@ class AulaConsumer(AsyncWebsocketConsumer):
                 return
 
     @database_sync_to_async
-    def _tally_frames(self, answers_now: list[dict], with_roster: bool, connected: int | None):
-        """The teacher's frames, and the class's split when it is on view and answers came."""
-        ronda = rounds.open_round(self.aula)
+    def _tally_frames(self, answers_now: list[dict], with_roster: bool, connected: int | None, known):
+        """The open round, the teacher's frames, and the class's split when it is on view and answers came."""
+        ronda = rounds.open_round(self.aula) if known is UNKNOWN else known
+        if ronda is not None and ronda.vencida():
+            ronda = None
         counts = tallies.tally(self.aula, ronda, connected)
         # An answer held up (e.g. by a channel-layer outage) may arrive after its round.
         listed = [a for a in answers_now if a["round"] == counts.round_id]
@@ -385,7 +404,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
         if with_roster:
             frames.append(protocol.roster(ronda, tallies.roster(self.aula, ronda)))
         split = protocol.split(ronda, counts.counts) if ronda and ronda.reparto_visible and listed else None
-        return frames, split
+        return ronda, frames, split
 
     @database_sync_to_async
     def _teacher_state(self):

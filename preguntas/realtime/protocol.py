@@ -338,6 +338,11 @@ def round_opened() -> dict:
     return {"type": "round.opened", "to": TEACHERS}
 
 
+def round_changed() -> dict:
+    """The open round closed, or its split went on view: the teacher's sockets read it again."""
+    return {"type": "round.changed", "to": TEACHERS}
+
+
 def students_released(alumno_ids) -> dict:
     """These students' seats were freed or they were removed: their sockets close (4401)."""
     return {"type": "students.released", "to": [int(pk) for pk in alumno_ids]}
