@@ -21,13 +21,17 @@ def open_round(aula: Aula) -> Ronda | None:
     return None if ronda is None or ronda.vencida() else ronda
 
 
-def just_closed(aula: Aula, now=None) -> Ronda | None:
-    """The classroom's last round if it closed within ``RESULT_KEPT`` and none has opened since:
-    its result is still what the students' screens show."""
+def on_screen(aula: Aula, now=None) -> tuple[Ronda | None, Ronda | None]:
+    """What the students' screens show, in one query (a student joins with it): the open round,
+    or else the last round if it closed within ``RESULT_KEPT`` (its result is still shown).
+    The last round opened is the open one, if any: a push closes the previous round first."""
+    now = now or timezone.now()
     last = aula.rondas.order_by("-abierta", "-pk").first()
-    if last is None or last.cerrada is None or last.cerrada < (now or timezone.now()) - RESULT_KEPT:
-        return None
-    return last
+    if last is None:
+        return None, None
+    if last.cerrada is None:  # past its deadline, it counts as closed (and shows no result yet)
+        return (None if last.vencida(now) else last), None
+    return None, (last if last.cerrada >= now - RESULT_KEPT else None)
 
 
 def with_quiz_progress(ronda: Ronda | None) -> Ronda | None:

@@ -187,9 +187,9 @@ class AulaConsumer(AsyncWebsocketConsumer):
     @database_sync_to_async
     def _enter(self, frame):
         entry = students.enter(self.aula, frame, PROCESS_ID)
-        ronda = rounds.with_quiz_progress(rounds.open_round(self.aula))
+        ronda, last = rounds.on_screen(self.aula)
+        ronda = rounds.with_quiz_progress(ronda)
         stored = answers.answer_of(entry.alumno.pk, ronda) if ronda else None
-        last = None if ronda else rounds.just_closed(self.aula)
         own = tallies.own_outcome(last, entry.alumno.pk) if last else None
         state = protocol.student_state(self.aula, ronda, stored, entry.alumno.tiempo_extra, last, own)
         return entry, state
