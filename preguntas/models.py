@@ -43,13 +43,49 @@ class PreguntaQuerySet(models.QuerySet):
         return qs
 
 
-class Pregunta(models.Model):
-    tipo = models.CharField(
-        _("tipo"), max_length=12, default="tf", editable=False,
-        help_text=_("La clase de pregunta; de momento, verdadero o falso."),
-    )
+class Tipo(models.TextChoices):
+    """Question kinds; each one's rules live in game/kinds/."""
+
+    VERDADERO_FALSO = "tf", _("Verdadero o falso")
+    UNA = "choice", _("Una respuesta entre varias")
+    VARIAS = "multi", _("Varias respuestas correctas")
+    ENCUESTA = "poll", _("Encuesta (sin respuesta correcta)")
+    NUMERO = "number", _("Número")
+
+
+class Contenido(models.Model):
+    """What a question says and which answers are right, in every kind: a question in the bank,
+    and the copy a round keeps of it when it is pushed.
+
+    ``opciones`` holds the options of choice, multi and poll questions, in order:
+    ``[{"id": 1, "text": "Tajo", "correct": true}, …]``; an option keeps its id while the
+    question lives, so answers and tallies can name it.
+    """
+
+    tipo = models.CharField(_("tipo"), max_length=12, choices=Tipo.choices, default=Tipo.VERDADERO_FALSO)
     texto = models.CharField(_("enunciado"), max_length=300)
-    respuesta = models.BooleanField(_("respuesta correcta"), help_text=_("Marcada: verdadero."))
+    opciones = models.JSONField(_("opciones"), default=list, blank=True)
+    numero = models.FloatField(_("número correcto"), null=True, blank=True)
+    tolerancia = models.FloatField(_("tolerancia"), default=0, help_text=_("Se acepta el número ± esto."))
+    explicacion = models.TextField(
+        _("explicación"), max_length=1000, blank=True, help_text=_("Se muestra a todos al revelar la respuesta.")
+    )
+    imagen = models.ImageField(_("imagen"), upload_to="preguntas/%Y/%m/", blank=True)
+    imagen_alt = models.CharField(
+        _("texto alternativo"), max_length=200, blank=True, help_text=_("Lo que muestra la imagen, para quien no la ve.")
+    )
+
+    class Meta:
+        abstract = True
+
+    # The fields a round copies from its question when it is pushed.
+    COPIED = ["tipo", "texto", "opciones", "numero", "tolerancia", "explicacion", "imagen", "imagen_alt"]
+
+
+class Pregunta(Contenido):
+    respuesta = models.BooleanField(
+        _("respuesta correcta"), null=True, blank=True, help_text=_("Verdadero o falso: marcada, verdadero.")
+    )
     tema = models.CharField(_("tema"), max_length=60, blank=True)
     propietario = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,6 +121,11 @@ class Pregunta(models.Model):
 
     def __str__(self):
         return self.texto
+
+    @property
+    def correcta(self):
+        """A true/false question's right answer, named as a round names it."""
+        return self.respuesta
 
 
 class Cuestionario(models.Model):
@@ -318,7 +359,7 @@ class RondaQuerySet(models.QuerySet):
         return self.exclude(Exists(Ronda.objects.filter(anterior=OuterRef("pk"))))
 
 
-class Ronda(models.Model):
+class Ronda(Contenido):
     """One push of a question to a classroom.
 
     The statement, kind and correct answer are copied at push time so that results stay
@@ -334,9 +375,7 @@ class Ronda(models.Model):
     pregunta = models.ForeignKey(
         Pregunta, verbose_name=_("pregunta"), on_delete=models.SET_NULL, null=True, related_name="rondas"
     )
-    tipo = models.CharField(_("tipo"), max_length=12, default="tf", editable=False)
-    texto = models.CharField(_("enunciado"), max_length=300)
-    correcta = models.BooleanField(_("respuesta correcta"))
+    correcta = models.BooleanField(_("respuesta correcta"), null=True, blank=True)
     abierta = models.DateTimeField(_("abierta"), default=timezone.now)
     limite = models.DateTimeField(_("límite"), null=True, blank=True)
     cierre = models.DateTimeField(
@@ -414,7 +453,7 @@ class Ronda(models.Model):
 class Respuesta(models.Model):
     ronda = models.ForeignKey(Ronda, verbose_name=_("ronda"), on_delete=models.CASCADE, related_name="respuestas")
     alumno = models.ForeignKey(Alumno, verbose_name=_("alumno"), on_delete=models.CASCADE, related_name="respuestas")
-    valor = models.BooleanField(_("respuesta"))
+    valor = models.JSONField(_("respuesta"), help_text=_("Como la guarda su clase de pregunta (game/kinds/)."))
     seguro = models.BooleanField(
         _("seguro"), null=True, blank=True, help_text=_("Lo que el alumno dijo de su confianza; vacío si no lo dijo.")
     )

@@ -2,18 +2,24 @@
 
 A kind's module owns what an answer looks like on the wire and in the database, how it is
 validated, how a tally counts it, when it is right and how it reads. Nothing outside the kind
-modules knows a kind's values. A module provides:
+modules knows a kind's values. ``q`` below is a question or a round (models.Contenido: ``tipo``,
+``opciones``, ``numero``, ``tolerancia``, and ``correcta`` for true/false). A module provides:
 
-- ``CODE``;
-- ``options()``: what a tally counts, in order, as ``Option``s;
-- ``parse(value)``: an answer as sent (JSON) → the value stored, or ``GameError("invalid")``;
+- ``CODE``; ``FIELD``, the answer frame's field that carries the answer (``"value"``, ``"option"``…);
+  ``SCORED``: whether its answers can be right or wrong (a poll's cannot);
+- ``problems(q)``: what is wrong with a question of this kind, as messages (none: it can be asked);
+- ``options(q)``: what a tally counts, in order, as ``Option``s (none for a number);
+- ``question(q)``: what the `question` frame adds for this kind (never which answer is right);
+- ``parse(q, raw)``: the answer field as sent (JSON) → the value stored, or ``GameError("invalid")``;
 - ``to_wire(stored)``: the stored value → JSON, as the protocol sends it;
-- ``option_of(stored)``: the tally key an answer counts under;
-- ``is_right(stored, correct)``: whether an answer is right;
-- ``right_options(correct)``: the tally keys of the right answer;
-- ``label(stored)``: how an answer (or the correct one) reads;
-- ``choices()``: the answers a teacher picks the right one from, as (stored, label);
-- ``from_text(text)`` / ``to_text(stored)``: an answer in a CSV cell (None: not one).
+- ``keys(stored)``: the tally keys an answer counts under;
+- ``is_right(q, stored)``: whether an answer is right (None: this kind has no right answer);
+- ``right_options(q)``: the tally keys of the right answer;
+- ``reveal(q)``: what the `closed` frame says of the right answer;
+- ``wire_counts(counts)``: how the tally, split and closed frames carry the counts;
+- ``spread(q, values)``: the answers' spread as histogram bins, or None where options are counted;
+- ``chance(q)``: the share of right answers that guessing would get, or None;
+- ``label(q, stored)`` / ``correct_label(q)``: how an answer, and the right one, read.
 """
 
 from importlib import import_module
@@ -22,14 +28,19 @@ from typing import NamedTuple
 
 
 class Option(NamedTuple):
-    key: str  # what a tally counts the answer under ("true")
-    label: str  # how it reads («Verdadero»)
-    value: object  # what a student sends to give this answer (true)
+    key: str  # what a tally counts the answer under ("true", "3")
+    label: str  # how it reads («Verdadero», «Tajo»)
+    value: object  # what a student sends to give this answer (true, 3)
     icon: str = ""  # shown beside the label, so that colour is never the only sign
     tone: str = "primary"  # its Bootstrap colour
 
+
 KINDS = {
     "tf": "preguntas.game.kinds.true_false",
+    "choice": "preguntas.game.kinds.choice",
+    "multi": "preguntas.game.kinds.multi",
+    "poll": "preguntas.game.kinds.poll",
+    "number": "preguntas.game.kinds.number",
 }
 DEFAULT = "tf"
 

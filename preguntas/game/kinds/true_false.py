@@ -6,41 +6,76 @@ from preguntas.game.errors import GameError
 from preguntas.game.kinds import Option
 
 CODE = "tf"
+FIELD = "value"
+SCORED = True
 
 
-def options() -> list[Option]:
+def problems(q) -> list[str]:
+    return [] if isinstance(q.correcta, bool) else [_("Di si la respuesta correcta es verdadero o falso.")]
+
+
+def options(q=None) -> list[Option]:
     return [Option("true", _("Verdadero"), True, "✓", "success"), Option("false", _("Falso"), False, "✗", "danger")]
 
 
-def parse(value) -> bool:
-    if not isinstance(value, bool):
+def question(q) -> dict:
+    return {}
+
+
+def parse(q, raw) -> bool:
+    if not isinstance(raw, bool):
         raise GameError("invalid", _("«value» debe ser true o false."))
-    return value
+    return raw
 
 
 def to_wire(stored: bool) -> bool:
     return stored
 
 
-def option_of(stored: bool) -> str:
-    return "true" if stored else "false"
+def keys(stored: bool) -> list[str]:
+    return ["true" if stored else "false"]
 
 
-def is_right(stored: bool, correct: bool) -> bool:
-    return stored == correct
+def is_right(q, stored: bool) -> bool:
+    return stored == q.correcta
 
 
-def right_options(correct: bool) -> list[str]:
-    return [option_of(correct)]
+def right_options(q) -> list[str]:
+    return keys(q.correcta)
 
 
-def label(stored: bool) -> str:
+def reveal(q) -> dict:
+    return {"correct": q.correcta}
+
+
+def wire_counts(counts: dict[str, int]) -> dict:
+    return counts  # `true` and `false` beside the frame's other fields, as before there were kinds
+
+
+def spread(q, values) -> None:
+    return None
+
+
+def chance(q) -> float:
+    return 0.5
+
+
+def label(q, stored: bool) -> str:
     return _("Verdadero") if stored else _("Falso")
 
 
-# How an answer is written in a CSV cell (the bank's import reads any of these, the export the first).
+def correct_label(q) -> str:
+    return label(q, q.correcta)
+
+
+def choices() -> list[tuple[bool, str]]:
+    """The answers a teacher picks the right one from."""
+    return [(True, _("Verdadero")), (False, _("Falso"))]
+
+
+# How an answer is written in a file (imports read any of these, exports write the first).
 WORDS = {
-    "verdadero": True, "v": True, "true": True, "sí": True, "si": True, "1": True,
+    "verdadero": True, "v": True, "true": True, "t": True, "sí": True, "si": True, "1": True,
     "falso": False, "f": False, "false": False, "no": False, "0": False,
 }
 
@@ -52,8 +87,3 @@ def from_text(text: str) -> bool | None:
 
 def to_text(stored: bool) -> str:
     return "verdadero" if stored else "falso"
-
-
-def choices() -> list[tuple[bool, str]]:
-    """The answers a teacher picks the right one from."""
-    return [(True, _("Verdadero")), (False, _("Falso"))]
