@@ -24,6 +24,44 @@ class PreguntaFactory(factory.django.DjangoModelFactory):
     propietario = factory.SubFactory(TeacherFactory)
 
 
+def options(*texts_and_right) -> list[dict]:
+    """Options as stored: options(("Tajo", True), ("Ebro", False)…)."""
+    return [{"id": i, "text": text, "correct": right} for i, (text, right) in enumerate(texts_and_right, 1)]
+
+
+class ChoiceFactory(PreguntaFactory):
+    """«¿Cuál es el río más largo de la península ibérica?» Tajo (1, right), Ebro, Duero, Guadiana."""
+
+    tipo = "choice"
+    texto = factory.Sequence(lambda n: f"¿Cuál es el río más largo de la península ibérica? ({n})")
+    respuesta = None
+    opciones = factory.LazyFunction(lambda: options(("Tajo", True), ("Ebro", False), ("Duero", False), ("Guadiana", False)))
+
+
+class MultiFactory(PreguntaFactory):
+    """Which rivers flow into the Atlantic: Tajo (1) and Duero (3) right."""
+
+    tipo = "multi"
+    texto = factory.Sequence(lambda n: f"¿Qué ríos desembocan en el Atlántico? ({n})")
+    respuesta = None
+    opciones = factory.LazyFunction(lambda: options(("Tajo", True), ("Ebro", False), ("Duero", True), ("Júcar", False)))
+
+
+class PollFactory(PreguntaFactory):
+    tipo = "poll"
+    texto = factory.Sequence(lambda n: f"¿Qué región te gustaría visitar? ({n})")
+    respuesta = None
+    opciones = factory.LazyFunction(lambda: options(("Galicia", False), ("Andalucía", False), ("Aragón", False)))
+
+
+class NumberFactory(PreguntaFactory):
+    tipo = "number"
+    texto = factory.Sequence(lambda n: f"¿Cuántos kilómetros mide el Tajo? ({n})")
+    respuesta = None
+    numero = 1007
+    tolerancia = 10
+
+
 class AulaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Aula
@@ -46,8 +84,13 @@ class RondaFactory(factory.django.DjangoModelFactory):
 
     aula = factory.SubFactory(AulaFactory)
     pregunta = factory.SubFactory(PreguntaFactory, propietario=factory.SelfAttribute("..aula.propietario"))
+    tipo = factory.SelfAttribute("pregunta.tipo")
     texto = factory.SelfAttribute("pregunta.texto")
     correcta = factory.SelfAttribute("pregunta.respuesta")
+    opciones = factory.SelfAttribute("pregunta.opciones")
+    numero = factory.SelfAttribute("pregunta.numero")
+    tolerancia = factory.SelfAttribute("pregunta.tolerancia")
+    explicacion = factory.SelfAttribute("pregunta.explicacion")
 
 
 class RespuestaFactory(factory.django.DjangoModelFactory):

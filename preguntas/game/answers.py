@@ -27,7 +27,7 @@ class Attempt:
     aula_id: int
     alumno_id: int
     round_id: object
-    value: object
+    answer: dict  # the frame's answer fields as sent: {"value": true}, {"option": 3}…
     sure: object = None
     language: str = field(default_factory=translation.get_language)  # the student's, for a refusal
     stored: object = None  # the value as stored, once checked
@@ -35,13 +35,17 @@ class Attempt:
 
 def check(attempt: Attempt, ronda: Ronda | None, now=None, extra: int = 100) -> Ronda:
     """Whether an answer may be stored: its round (already fetched, or None if unknown) is this
-    classroom's, the value fits the round's kind, and the student's time is not up (``extra``
-    percent of the time). Sets ``attempt.stored``; raises GameError."""
+    classroom's, the answer has the one field the round's kind takes and its value fits, and
+    the student's time is not up (``extra`` percent of the time). Sets ``attempt.stored``;
+    raises GameError."""
     if not is_int(attempt.round_id):
         raise GameError("invalid", _("«round» debe ser el id de una ronda."))
     if ronda is None or ronda.aula_id != attempt.aula_id:
         raise GameError("not_found", _("Esa ronda no existe en esta aula."))
-    attempt.stored = kinds.of(ronda).parse(attempt.value)
+    kind = kinds.of(ronda)
+    if set(attempt.answer) != {kind.FIELD}:
+        raise GameError("invalid", _("Esta pregunta se responde con «%(field)s».") % {"field": kind.FIELD})
+    attempt.stored = kind.parse(ronda, attempt.answer[kind.FIELD])
     if attempt.sure is not None and not isinstance(attempt.sure, bool):
         raise GameError("invalid", _("«sure» debe ser true, false o no estar."))
     if not ronda.esta_abierta or ronda.vencida_para(extra, now):
@@ -118,9 +122,9 @@ def unavailable(language: str) -> GameError:
         return GameError("unavailable", _("No se pudo guardar tu respuesta; inténtalo de nuevo."))
 
 
-def answer(aula: Aula, alumno_id: int, round_id, value, sure=None) -> Respuesta:
-    """Store one answer, or raise why not."""
-    error = store([Attempt(aula.pk, alumno_id, round_id, value, sure)])[0]
+def answer(aula: Aula, alumno_id: int, round_id, fields: dict, sure=None) -> Respuesta:
+    """Store one answer (its frame's answer fields), or raise why not."""
+    error = store([Attempt(aula.pk, alumno_id, round_id, fields, sure)])[0]
     if error is not None:
         raise error
     return Respuesta.objects.get(ronda_id=round_id, alumno_id=alumno_id)

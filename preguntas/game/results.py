@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from preguntas.game import kinds, scoring
-from preguntas.game.tallies import Confidence, empty_counts
+from preguntas.game.tallies import Confidence, Counts
 from preguntas.models import Aula, Respuesta, Ronda
 
-# A round with this many answers or more, and between these shares right, is flagged:
-# the class did no better than a coin.
+# A round with this many answers or more, and within this many points of % right of what
+# guessing gets (the kind's chance level: 50 % for true/false, 25 % among four options), is
+# flagged: the class did no better than chance.
 CHANCE_MIN_ANSWERS = 5
-CHANCE_BAND = (40, 60)
+CHANCE_BAND = 10
 
 
 @dataclass
@@ -24,24 +25,33 @@ class RoundSummary:
 
     def __post_init__(self):
         self.kind = kinds.of(self.ronda)
-        self.counts = empty_counts(self.ronda)  # answers per option of the kind
+        self.counts = Counts(self.ronda)
 
     @property
     def answered(self) -> int:
-        return sum(self.counts.values())
+        return self.counts.answered
 
     @property
     def options(self) -> list[tuple[str, int]]:
         """(label, answers) for each option, in order."""
-        return [(option.label, self.counts[option.key]) for option in self.kind.options()]
+        return [(option.label, self.counts.options[option.key]) for option in self.kind.options(self.ronda)]
+
+    @property
+    def spread(self) -> list[dict] | None:
+        """A number's answers as histogram bins."""
+        return self.counts.spread()
 
     @property
     def correct_label(self) -> str:
-        return self.kind.label(self.ronda.correcta)
+        return self.kind.correct_label(self.ronda)
+
+    @property
+    def scored(self) -> bool:
+        return self.kind.SCORED
 
     @property
     def percent_right(self) -> int | None:
-        return round(100 * self.right / self.answered) if self.answered else None
+        return round(100 * self.right / self.answered) if self.answered and self.scored else None
 
     @property
     def shift(self) -> int | None:
@@ -52,14 +62,16 @@ class RoundSummary:
 
     @property
     def near_chance(self) -> bool:
-        low, high = CHANCE_BAND
-        return self.answered >= CHANCE_MIN_ANSWERS and low <= self.percent_right <= high
+        chance = self.kind.chance(self.ronda)
+        if chance is None or self.answered < CHANCE_MIN_ANSWERS:
+            return False
+        return abs(self.percent_right - 100 * chance) <= CHANCE_BAND
 
-    def count(self, stored, sure: bool | None) -> bool:
-        """Count one answer; whether it was right."""
-        right = self.kind.is_right(stored, self.ronda.correcta)
-        self.counts[self.kind.option_of(stored)] += 1
-        self.right += right
+    def count(self, stored, sure: bool | None) -> bool | None:
+        """Count one answer; whether it was right (None: a poll's answers are neither)."""
+        right = self.kind.is_right(self.ronda, stored)
+        self.counts.add(stored)
+        self.right += bool(right)
         self.confidence.count(right, sure)
         return right
 
@@ -67,7 +79,7 @@ class RoundSummary:
 @dataclass
 class StudentRow:
     name: str
-    cells: list = field(default_factory=list)  # per round: True (right), False (wrong), None (no answer)
+    cells: list = field(default_factory=list)  # per round: True (right), False (wrong), None (no answer or a poll)
     numero: str = ""  # the student id from the roster, if any
     points: int | None = None  # speed points (scoring.py), when the classroom counts them
     alumno_id: int | None = None
@@ -136,7 +148,7 @@ def gradebook_rows(aula: Aula):
     ):
         ronda = by_id[ronda_id]
         key = (alumno_id, ronda.cuestionario_id)
-        right[key] = right.get(key, 0) + kinds.of(ronda).is_right(valor, ronda.correcta)
+        right[key] = right.get(key, 0) + bool(kinds.of(ronda).is_right(ronda, valor))
     yield ["alumno", "numero"] + [q.nombre for q in quizzes]
     for alumno in aula.alumnos.all():
         yield [alumno.nombre, alumno.numero] + [right.get((alumno.pk, q.pk), 0) for q in quizzes]
@@ -150,15 +162,15 @@ class HistoryRow:
 
     @property
     def right(self) -> bool | None:
-        return None if self.valor is None else kinds.of(self.ronda).is_right(self.valor, self.ronda.correcta)
+        return None if self.valor is None else kinds.of(self.ronda).is_right(self.ronda, self.valor)
 
     @property
     def answer_label(self) -> str | None:
-        return None if self.valor is None else kinds.of(self.ronda).label(self.valor)
+        return None if self.valor is None else kinds.of(self.ronda).label(self.ronda, self.valor)
 
     @property
     def correct_label(self) -> str:
-        return kinds.of(self.ronda).label(self.ronda.correcta)
+        return kinds.of(self.ronda).correct_label(self.ronda)
 
 
 def student_history(alumno) -> list[tuple[object, list[HistoryRow]]]:

@@ -7,8 +7,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from preguntas.game import kinds
 from preguntas.game.errors import GameError, is_id, is_int
-from preguntas.models import Aula, Cuestionario, CuestionarioPregunta, Pregunta, Ronda
+from preguntas.models import Aula, Contenido, Cuestionario, CuestionarioPregunta, Pregunta, Ronda
 
 MAX_ROUND_SECONDS = 3600
 # How long after its close a round's result is still shown to a student who reloads the page.
@@ -70,6 +71,8 @@ def push(aula: Aula, user, question_id, seconds=None, quiz_id=None) -> tuple[Ron
     pregunta = Pregunta.objects.visibles_para(user).filter(pk=question_id).first() if is_id(question_id) else None
     if pregunta is None:
         raise GameError("not_found", _("Esa pregunta no existe en tu banco."))
+    if problems := kinds.of(pregunta).problems(pregunta):
+        raise GameError("invalid", _("Esa pregunta no se puede lanzar: %(why)s") % {"why": " ".join(problems)})
     cuestionario = None
     if quiz_id is not None:
         if not is_int(quiz_id):
@@ -85,9 +88,7 @@ def push(aula: Aula, user, question_id, seconds=None, quiz_id=None) -> tuple[Ron
         ronda = Ronda(
             aula=aula,
             pregunta=pregunta,
-            tipo=pregunta.tipo,
-            texto=pregunta.texto,
-            correcta=pregunta.respuesta,
+            **_copy(pregunta),
             cuestionario=cuestionario,
             abierta=now,
             limite=now + timedelta(seconds=seconds) if seconds else None,
@@ -111,9 +112,7 @@ def revote(aula: Aula, round_id) -> tuple[Ronda, Ronda]:
         second = Ronda.objects.create(
             aula=aula,
             pregunta=first.pregunta,
-            tipo=first.tipo,
-            texto=first.texto,
-            correcta=first.correcta,
+            **_copy(first),
             cuestionario=first.cuestionario,
             anterior=first,
         )
@@ -141,6 +140,12 @@ def _close(ronda: Ronda) -> None:
     if not Ronda.objects.filter(pk=ronda.pk, cerrada__isnull=True).update(cerrada=timezone.now()):
         raise GameError("round_closed", _("Esa ronda ya está cerrada."))
     ronda.refresh_from_db(fields=["cerrada"])
+
+
+def _copy(content) -> dict:
+    """What a round keeps of its question (or of the first vote), so results stay true if the
+    question is edited later."""
+    return {name: getattr(content, name) for name in Contenido.COPIED} | {"correcta": content.correcta}
 
 
 def round_of(aula: Aula, round_id) -> Ronda:

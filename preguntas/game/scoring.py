@@ -52,7 +52,7 @@ def scores(rondas, with_points: bool) -> dict[int, Standing]:
     for alumno_id, name, extra, ronda_id, valor, recibida in rows:
         standing = table.setdefault(alumno_id, Standing(alumno_id, name))
         ronda = by_id[ronda_id]
-        if kinds.of(ronda).is_right(valor, ronda.correcta):
+        if kinds.of(ronda).is_right(ronda, valor):
             standing.right += 1
             if with_points:
                 standing.points += points(ronda, recibida, extra)

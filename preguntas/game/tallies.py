@@ -8,37 +8,53 @@ from preguntas.game import kinds
 from preguntas.models import Aula, Respuesta, Ronda
 
 
-def counts(ronda: Ronda) -> dict[str, int]:
-    """Answers per option of the round's kind (every option, zeros included)."""
-    kind = kinds.of(ronda)
-    result = empty_counts(ronda)
-    rows = Respuesta.objects.filter(ronda=ronda).order_by().values_list("valor").annotate(n=Count("pk"))
-    for stored, n in rows:
-        result[kind.option_of(stored)] += n
+class Counts:
+    """A round's answers added up as its kind counts them: per option, and for a number the
+    answers themselves (their spread is drawn as a histogram)."""
+
+    def __init__(self, ronda: Ronda | None):
+        self.ronda = ronda
+        self.kind = kinds.of(ronda) if ronda else kinds.get(kinds.DEFAULT)
+        self.answered = 0
+        self.options = dict.fromkeys((option.key for option in self.kind.options(ronda)), 0)
+        self.values: list = []
+        self.keeps_values = self.kind.spread(ronda, []) is not None if ronda else False
+
+    def add(self, stored, n: int = 1) -> None:
+        self.answered += n
+        for key in self.kind.keys(stored):
+            self.options[key] += n
+        if self.keeps_values:
+            self.values.extend([stored] * n)
+
+    def spread(self) -> list[dict] | None:
+        return self.kind.spread(self.ronda, self.values) if self.ronda else None
+
+
+def counts(ronda: Ronda) -> Counts:
+    """A round's answers so far."""
+    result = Counts(ronda)
+    for stored, n in Respuesta.objects.filter(ronda=ronda).order_by().values_list("valor").annotate(n=Count("pk")):
+        result.add(stored, n)
     return result
-
-
-def empty_counts(ronda: Ronda | None) -> dict[str, int]:
-    kind = kinds.of(ronda) if ronda else kinds.get(kinds.DEFAULT)
-    return dict.fromkeys((option.key for option in kind.options()), 0)
 
 
 @dataclass
 class Tally:
     round_id: int | None
-    counts: dict[str, int]
+    counts: Counts
     connected: int
 
     @property
     def answered(self) -> int:
-        return sum(self.counts.values())
+        return self.counts.answered
 
 
 def tally(aula: Aula, ronda: Ronda | None, connected: int | None = None) -> Tally:
     """A round's counts so far, and how many students are connected (counted, unless given)."""
     if connected is None:
         connected = aula.alumnos.conectados().count()
-    return Tally(ronda.pk if ronda else None, counts(ronda) if ronda else empty_counts(None), connected)
+    return Tally(ronda.pk if ronda else None, counts(ronda) if ronda else Counts(None), connected)
 
 
 @dataclass
@@ -70,8 +86,9 @@ class Confidence:
     wrong_sure: int = 0
     wrong_unsure: int = 0
 
-    def count(self, right: bool, sure: bool | None) -> None:
-        if sure is not None:
+    def count(self, right: bool | None, sure: bool | None) -> None:
+        """Count one answer (``right`` None: its kind has no right answer, and it is not counted)."""
+        if sure is not None and right is not None:
             name = f"{'right' if right else 'wrong'}_{'sure' if sure else 'unsure'}"
             setattr(self, name, getattr(self, name) + 1)
 
@@ -84,23 +101,23 @@ class Outcome:
     """A closed round, answer by answer: each student's answer and whether it was right."""
 
     ronda: Ronda
-    answers: dict[int, tuple[object, bool]]  # student id -> (stored answer, right)
-    counts: dict[str, int]  # answers per option
+    answers: dict[int, tuple[object, bool | None]]  # student id -> (stored answer, right; None in a poll)
+    counts: Counts
     confidence: Confidence
 
 
-def own_outcome(ronda: Ronda, alumno_id: int) -> tuple[object, bool] | None:
+def own_outcome(ronda: Ronda, alumno_id: int) -> tuple[object, bool | None] | None:
     """One student's answer to a closed round and whether it was right; None if they did not answer."""
     stored = ronda.respuestas.filter(alumno_id=alumno_id).values_list("valor", flat=True).first()
-    return None if stored is None else (stored, kinds.of(ronda).is_right(stored, ronda.correcta))
+    return None if stored is None else (stored, kinds.of(ronda).is_right(ronda, stored))
 
 
 def outcome(ronda: Ronda) -> Outcome:
     kind = kinds.of(ronda)
-    result = Outcome(ronda, {}, empty_counts(ronda), Confidence())
+    result = Outcome(ronda, {}, Counts(ronda), Confidence())
     for alumno_id, stored, sure in ronda.respuestas.values_list("alumno_id", "valor", "seguro"):
-        right = kind.is_right(stored, ronda.correcta)
+        right = kind.is_right(ronda, stored)
         result.answers[alumno_id] = (stored, right)
-        result.counts[kind.option_of(stored)] += 1
+        result.counts.add(stored)
         result.confidence.count(right, sure)
     return result

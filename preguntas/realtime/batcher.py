@@ -55,7 +55,7 @@ class AnswerBatcher:
                         future.set_exception(outcome)
                 if outcome is None:
                     stored_by_group.setdefault(group, []).append(
-                        protocol.stored_answer(attempt.alumno_id, attempt.round_id, attempt.value, attempt.sure)
+                        protocol.stored_answer(attempt.alumno_id, attempt.round_id, attempt.stored, attempt.sure)
                     )
             for group, stored in stored_by_group.items():
                 await outbox().send(group, protocol.answers_stored(stored))

@@ -201,9 +201,9 @@ class AulaConsumer(AsyncWebsocketConsumer):
     async def on_answer(self, frame):
         if self.alumno is None:
             raise GameError("not_joined", _("Únete al aula antes de responder."))
-        round_id, value, sure = frame.get("round"), frame.get("value"), frame.get("sure")
-        await batcher().submit(self.aula, answers.Attempt(self.aula.pk, self.alumno["id"], round_id, value, sure))
-        await self._send(protocol.answered(round_id, value, sure))
+        round_id, answer, sure = frame.get("round"), protocol.answer_fields(frame), frame.get("sure")
+        await batcher().submit(self.aula, answers.Attempt(self.aula.pk, self.alumno["id"], round_id, answer, sure))
+        await self._send(protocol.answered(round_id, answer, sure))
 
     async def on_change_name(self, frame):
         if self.alumno is None:

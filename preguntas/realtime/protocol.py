@@ -12,7 +12,7 @@ from typing import Literal, NotRequired, TypedDict
 from preguntas.game import kinds
 from preguntas.game.errors import GameError
 from preguntas.game.scoring import Leaderboard, Standing
-from preguntas.game.tallies import Outcome, StudentStatus, Tally
+from preguntas.game.tallies import Counts, Outcome, StudentStatus, Tally
 from preguntas.models import Alumno, Aula, Ronda
 
 # Close codes.
@@ -25,6 +25,9 @@ CLOSE_RATE_LIMITED = 4429  # the socket kept flooding
 TEACHER_TYPES = frozenset({"push", "close", "split", "revote", "leaderboard", "lock", "remove", "rename"})
 STUDENT_TYPES = frozenset({"join", "answer", "seats", "change_name"})
 EITHER_TYPES = frozenset({"ping"})
+
+# The fields an `answer` frame may carry its answer in; each kind takes one (game/kinds/).
+ANSWER_FIELDS = ("value", "option", "options", "number")
 
 
 def encode(frame: dict) -> str:
@@ -109,9 +112,13 @@ class RoundPayload(TypedDict):
 
 
 def round_payload(ronda: Ronda) -> RoundPayload:
+    """A round as students see it: never which answer is right."""
     payload: RoundPayload = {
         "round": ronda.pk,
         "question": {"id": ronda.pregunta_id, "text": ronda.texto},
+        "kind": ronda.tipo,
+        **kinds.of(ronda).question(ronda),
+        "image": image(ronda),
         "deadline": _iso(ronda.limite),
     }
     if ronda.limite:
@@ -121,6 +128,10 @@ def round_payload(ronda: Ronda) -> RoundPayload:
     if ronda.quiz_progress:
         payload["quiz"] = quiz_progress(ronda)
     return payload
+
+
+def image(ronda: Ronda) -> dict | None:
+    return {"url": ronda.imagen.url, "alt": ronda.imagen_alt} if ronda.imagen else None
 
 
 def quiz_progress(ronda: Ronda) -> dict:
@@ -168,7 +179,12 @@ def last_result(ronda: Ronda, own) -> dict:
     return {
         "round": ronda.pk,
         "question": {"id": ronda.pregunta_id, "text": ronda.texto},
-        "right_options": kind.right_options(ronda.correcta),
+        "kind": ronda.tipo,
+        **kind.question(ronda),
+        "image": image(ronda),
+        "right_options": kind.right_options(ronda),
+        **kind.reveal(ronda),
+        "explanation": ronda.explicacion or None,
         "value": None if own is None else kind.to_wire(own[0]),
         "right": None if own is None else own[1],
     }
@@ -199,15 +215,22 @@ def extra_time(ronda: Ronda) -> dict:
     return {"type": "extra_time", "round": ronda.pk, "closes": _iso(ronda.cierre)}
 
 
-def answered(round_id, value, sure) -> dict:
-    frame = {"type": "answered", "round": round_id, "value": value}
+def answer_fields(frame: dict) -> dict:
+    """The answer an `answer` frame carries, in whichever of its fields it came."""
+    return {name: frame[name] for name in ANSWER_FIELDS if name in frame}
+
+
+def answered(round_id, answer: dict, sure) -> dict:
+    """A stored answer, echoed in the field it came in."""
+    frame = {"type": "answered", "round": round_id, **answer}
     if sure is not None:
         frame["sure"] = sure
     return frame
 
 
 def stored_answer(alumno_id: int, round_id: int, value, sure) -> dict:
-    """One answer as the teacher's `tally` lists it (``value`` as the student sent it)."""
+    """One answer as the teacher's `tally` lists it (``value`` as stored: true/false, an option
+    id, a list of ids or a number)."""
     entry = {"student": alumno_id, "value": value, "round": round_id}
     if sure is not None:
         entry["sure"] = sure
@@ -220,11 +243,21 @@ class TallyFrame(TypedDict, total=False):
     answered: int
     connected: int
     answers: list[dict]
-    # plus one count per option of the round's kind (game/kinds/)
+    options: dict[str, int]  # choice, multi, poll: answers per option id
+    histogram: list[dict]  # number: the answers' spread
+    # true/false: `true` and `false` counts
+
+
+def counted(counts: Counts) -> dict:
+    """The counts as the tally, split and closed frames carry them, by the round's kind."""
+    fields = counts.kind.wire_counts(counts.options)
+    spread = counts.spread()
+    return fields if spread is None else {**fields, "histogram": spread}
 
 
 def tally(counts: Tally, answers: list[dict] | None = None) -> TallyFrame:
-    frame = {"type": "tally", "round": counts.round_id, **counts.counts, "answered": counts.answered, "connected": counts.connected}
+    frame = {"type": "tally", "round": counts.round_id, **counted(counts.counts), "answered": counts.answered,
+             "connected": counts.connected}
     if answers is not None:
         frame["answers"] = answers
     return frame
@@ -248,19 +281,20 @@ def roster(ronda: Ronda | None, students: list[StudentStatus]) -> dict:
     return {"type": "roster", "students": roster_list(ronda, students)}
 
 
-def split(ronda: Ronda, counts: dict[str, int]) -> dict:
+def split(ronda: Ronda, counts: Counts) -> dict:
     """The class's votes, without the correct answer."""
-    return {"type": "split", "round": ronda.pk, **counts}
+    return {"type": "split", "round": ronda.pk, **counted(counts)}
 
 
-def closed(ronda: Ronda, counts: dict[str, int]) -> dict:
+def closed(ronda: Ronda, counts: Counts) -> dict:
     kind = kinds.of(ronda)
     frame = {
         "type": "closed",
         "round": ronda.pk,
-        "correct": kind.to_wire(ronda.correcta),
-        "right_options": kind.right_options(ronda.correcta),
-        **counts,
+        **kind.reveal(ronda),
+        "right_options": kind.right_options(ronda),
+        **counted(counts),
+        "explanation": ronda.explicacion or None,
     }
     if ronda.quiz_progress:
         frame["quiz"] = quiz_progress(ronda)
@@ -282,8 +316,8 @@ def outcome(result: Outcome) -> dict:
     return {
         "type": "outcome",
         "round": result.ronda.pk,
-        "right": [pk for pk, (_, right) in result.answers.items() if right],
-        "wrong": [pk for pk, (_, right) in result.answers.items() if not right],
+        "right": [pk for pk, (_, right) in result.answers.items() if right is True],
+        "wrong": [pk for pk, (_, right) in result.answers.items() if right is False],
         "confidence": {"right_sure": c.right_sure, "right_unsure": c.right_unsure,
                        "wrong_sure": c.wrong_sure, "wrong_unsure": c.wrong_unsure},
     }

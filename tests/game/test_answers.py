@@ -10,7 +10,7 @@ from tests.factories import AlumnoFactory, RondaFactory
 
 
 def pending(aula, alumno, round_id, value):
-    return Attempt(aula.pk, alumno.pk, round_id, value)
+    return Attempt(aula.pk, alumno.pk, round_id, {"value": value})
 
 
 @pytest.mark.django_db

@@ -33,8 +33,8 @@ def test_students_are_ranked_by_number_correct(aula, two_rounds):
 
 def test_each_round_counts_its_answers(aula, two_rounds):
     first, second = classroom_results(aula).rounds
-    assert (first.counts, first.right, first.percent_right) == ({"true": 1, "false": 1}, 1, 50)
-    assert (second.counts, second.right, second.percent_right) == ({"true": 0, "false": 1}, 1, 100)
+    assert (first.counts.options, first.right, first.percent_right) == ({"true": 1, "false": 1}, 1, 50)
+    assert (second.counts.options, second.right, second.percent_right) == ({"true": 0, "false": 1}, 1, 100)
 
 
 def test_csv_has_a_row_per_student_and_defuses_formulas(aula, two_rounds):

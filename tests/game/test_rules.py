@@ -89,9 +89,9 @@ def test_push_refuses_a_bad_duration(aula, alice, pregunta, seconds):
 def test_answer_is_stored_once(aula):
     ronda = RondaFactory(aula=aula)
     ana = AlumnoFactory(aula=aula)
-    answers.answer(aula, ana.pk, ronda.pk, False)
+    answers.answer(aula, ana.pk, ronda.pk, {"value": False})
     with pytest.raises(GameError) as error:
-        answers.answer(aula, ana.pk, ronda.pk, True)
+        answers.answer(aula, ana.pk, ronda.pk, {"value": True})
     assert error.value.code == "already_answered"
     assert list(Respuesta.objects.values_list("valor", flat=True)) == [False]
 
@@ -99,7 +99,7 @@ def test_answer_is_stored_once(aula):
 def test_a_round_past_its_deadline_refuses_answers_until_it_is_closed(aula):
     ronda = RondaFactory(aula=aula, limite=timezone.now() - timedelta(seconds=1))
     with pytest.raises(GameError) as error:
-        answers.answer(aula, AlumnoFactory(aula=aula).pk, ronda.pk, True)
+        answers.answer(aula, AlumnoFactory(aula=aula).pk, ronda.pk, {"value": True})
     assert error.value.code == "round_closed"
     assert rounds.open_round(aula) is None
     assert rounds.close_overdue(aula) == ronda
@@ -119,12 +119,12 @@ def test_tally_counts_answers_and_connected_students(aula):
     ronda = RondaFactory(aula=aula)
     for i, value in enumerate([True, True, False]):
         alumno = AlumnoFactory(aula=aula)
-        answers.answer(aula, alumno.pk, ronda.pk, value)
+        answers.answer(aula, alumno.pk, ronda.pk, {"value": value})
         for _ in range(i):  # one student offline, one with a socket, one with two
             Conexion.objects.create(alumno=alumno, proceso="p1")
     heartbeat("p1")
     result = tallies.tally(aula, ronda)
-    assert (result.round_id, result.counts, result.answered, result.connected) == (
+    assert (result.round_id, result.counts.options, result.answered, result.connected) == (
         ronda.pk, {"true": 2, "false": 1}, 3, 2
     )
 
@@ -217,7 +217,7 @@ def test_a_locked_classroom_takes_no_new_names_but_its_students_rejoin(aula):
 def test_a_removed_student_loses_the_device_leaves_the_class_and_keeps_the_answers(aula):
     ronda = RondaFactory(aula=aula)
     ana = students.join(aula, "Ana")
-    answers.answer(aula, ana.pk, ronda.pk, True)
+    answers.answer(aula, ana.pk, ronda.pk, {"value": True})
     students.remove(aula, ana.pk)
     with pytest.raises(GameError):
         students.rejoin(aula, ana.token)

@@ -148,9 +148,9 @@ def test_a_timed_round_stays_open_for_the_student_with_extra_time_only(aula, ali
     assert ronda.cierre == ronda.abierta + timedelta(seconds=30)
     after_base = ronda.abierta + timedelta(seconds=25)
     with pytest.raises(GameError) as error:
-        answers.check(Attempt(aula.pk, plain.pk, ronda.pk, True), ronda, now=after_base, extra=plain.tiempo_extra)
+        answers.check(Attempt(aula.pk, plain.pk, ronda.pk, {"value": True}), ronda, now=after_base, extra=plain.tiempo_extra)
     assert error.value.code == "round_closed"
-    assert answers.check(Attempt(aula.pk, extra.pk, ronda.pk, True), ronda, now=after_base, extra=extra.tiempo_extra) == ronda
+    assert answers.check(Attempt(aula.pk, extra.pk, ronda.pk, {"value": True}), ronda, now=after_base, extra=extra.tiempo_extra) == ronda
     assert rounds.open_round(aula) == ronda
 
 

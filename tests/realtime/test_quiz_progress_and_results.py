@@ -72,7 +72,8 @@ async def test_a_student_who_rejoins_just_after_the_close_gets_their_result_back
     assert state["round"] is None
     assert state["result"] == {
         "round": question["round"], "question": {"id": pregunta.pk, "text": pregunta.texto},
-        "right_options": ["true"], "value": False, "right": False,
+        "kind": "tf", "image": None, "right_options": ["true"], "correct": True, "explanation": None,
+            "value": False, "right": False,
     }
     _, _, beto_state = await student(aula.codigo, "Carla")
     assert beto_state["result"]["value"] is None and beto_state["result"]["right"] is None
