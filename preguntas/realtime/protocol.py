@@ -294,6 +294,7 @@ def closed(ronda: Ronda, counts: Counts) -> dict:
         **kind.reveal(ronda),
         "right_options": kind.right_options(ronda),
         **counted(counts),
+        "answered": counts.answered,
         "explanation": ronda.explicacion or None,
     }
     if ronda.quiz_progress:

@@ -12,19 +12,22 @@ from django.views.decorators.http import require_POST
 
 from preguntas.forms import AulaAjustesForm, AulaForm, PanelForm
 from preguntas.game import kinds
+from preguntas.game.kinds import options as option_kinds
 from preguntas.models import Aula, Cuestionario
 from preguntas.views.common import bank_context, own_aula
 
 
 def alumno(request: HttpRequest, codigo: str = "") -> HttpResponse:
     """The answer page. Everything after the join happens over the socket."""
-    context = {"codigo": codigo.upper()[:12], "opciones": _options()}
+    context = {"codigo": codigo.upper()[:12], **_option_looks()}
     return render(request, "preguntas/alumno.html", context)
 
 
-def _options():
-    """The answers the live pages show: the default kind's (its tally keys, labels and values)."""
-    return kinds.get(kinds.DEFAULT).options()
+def _option_looks() -> dict:
+    """How the live pages draw a round's options (static/js/opciones.js): true/false's own, and
+    the shapes and colours the options of the other kinds take in turn."""
+    true_false = [option._asdict() for option in kinds.get("tf").options()]
+    return {"opciones_vf": true_false, "opciones_aspecto": {"icons": option_kinds.ICONS, "tones": option_kinds.TONES}}
 
 
 @login_required
@@ -74,7 +77,7 @@ def panel(request: HttpRequest, codigo: str) -> HttpResponse:
         "rondas": aula.rondas.filter(cerrada__isnull=False).order_by("-abierta")[:20],
         "cuestionarios": Cuestionario.objects.filter(propietario=request.user),
         "cuestionario": None,
-        "opciones": _options(),
+        **_option_looks(),
     }
     form = PanelForm(request.GET)
     if not form.is_valid():
@@ -98,6 +101,6 @@ def proyector(request: HttpRequest, codigo: str) -> HttpResponse:
         "join_path": reverse("preguntas:alumno_codigo", args=[aula.codigo]),
         "qr_svg": mark_safe(qr),  # generated here from our own URL, drawn as paths only
         "nombres": request.GET.get("nombres") == "1",
-        "opciones": _options(),
+        **_option_looks(),
     }
     return render(request, "preguntas/proyector.html", context)

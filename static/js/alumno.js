@@ -9,10 +9,12 @@
   let socket = null;
   let code = "";
   let pendingName = null;   // name to join with once the socket opens ("" to pick from the roster)
-  let round = null;         // the open round: {round, question, deadline, your_deadline}
-  let myAnswer = null;      // this student's answer to the open round, or null
+  let round = null;         // the open round: {round, question, kind, options, image, deadline, your_deadline}
+  let options = [];         // the open round's options, as Opciones.of draws them
+  let myAnswer = null;      // this student's answer to the open round (as its kind sends it), or null
+  let picked = [];          // a multiple-select answer being put together
   let joined = false;       // joined on the current connection
-  let queued = null;        // {round, value}: an answer not yet acknowledged, resent after a reconnect
+  let queued = null;        // {round, field, value, sure}: an answer not yet acknowledged, resent after a reconnect
   let countdown = null;
   let backToWaiting = null;
   let closedRound = null;   // the `closed` frame of our round, until our `result` comes
@@ -40,17 +42,60 @@
   const answerButtons = () => [...document.querySelectorAll(".btn-respuesta")];
   const buttonValue = (button) => JSON.parse(button.dataset.value);
   const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const kindOf = (payload) => (payload && payload.kind) || "tf";
 
-  /* How an answer reads: the label of its button. */
-  function answerWord(value) {
-    const button = answerButtons().find((b) => sameValue(buttonValue(b), value));
-    return button ? button.querySelector(".opcion-texto").textContent : String(value);
+  /* How an answer reads: its option's text (or several, or the number). */
+  const answerWord = (value) => Opciones.word(options, value);
+
+  /* The answer buttons of the round's kind: one per option; a multiple select toggles them and
+   * sends with «Enviar»; a number is typed. */
+  function buildAnswers(payload) {
+    const kind = kindOf(payload);
+    options = Opciones.of(payload);
+    picked = [];
+    const box = $("respuestas");
+    box.replaceChildren();
+    for (const o of options) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-" + o.tone + " btn-lg btn-respuesta";
+      button.dataset.option = o.key;
+      button.dataset.value = JSON.stringify(o.value);
+      const text = document.createElement("span");
+      text.className = "opcion-texto";
+      text.textContent = o.label;
+      button.append(o.icon + " ", text);
+      Opciones.math(text);
+      button.addEventListener("click", () => choose(button));
+      box.appendChild(button);
+    }
+    $("varias-ayuda").hidden = kind !== "multi";
+    $("btn-enviar-varias").hidden = kind !== "multi";
+    $("form-numero").hidden = kind !== "number";
+    $("numero").value = "";
+    $("numero-error").textContent = "";
   }
 
-  function optionWord(key) {
-    const button = answerButtons().find((b) => b.dataset.option === key);
-    return button ? button.querySelector(".opcion-texto").textContent : key;
+  function choose(button) {
+    if (!round || myAnswer !== null) return;
+    const value = buttonValue(button);
+    if (kindOf(round) === "multi") {
+      picked = picked.includes(value) ? picked.filter((v) => v !== value) : [...picked, value];
+      renderAnswer();
+      return;
+    }
+    sendAnswer(value);
   }
+
+  function sendAnswer(value) {
+    const sure = !$("no-seguro").checked;
+    const field = Opciones.FIELD[kindOf(round)];
+    setQueued({round: round.round, field: field, value: value, sure: sure});  // until the server acknowledges it
+    if (joined) sendFrame(queued);
+    renderAnswer();
+  }
+
+  const sendFrame = (q) => socket.send({type: "answer", round: q.round, [q.field || "value"]: q.value, sure: q.sure});
 
   function joinError(text) {
     $("reconectando").hidden = true;
@@ -159,7 +204,9 @@
         showQuestion(frame);
         break;
       case "split": {
-        const votes = answerButtons().map((b) => optionWord(b.dataset.option) + " " + frame[b.dataset.option]);
+        const votes = frame.histogram
+          ? frame.histogram.map((b) => Opciones.number(b.from) + "–" + Opciones.number(b.to) + ": " + b.n)
+          : options.map((o) => o.label + " " + Opciones.count(frame, o.key));
         $("reparto").textContent = interpolate(gettext("La clase ha votado: %s"), [votes.join(" · ")]);
         $("reparto").hidden = false;
         break;
@@ -167,7 +214,7 @@
       case "answered":
         if (queued && queued.round === frame.round) setQueued(null);
         if (round && frame.round === round.round) {
-          myAnswer = frame.value;
+          myAnswer = frame[Opciones.FIELD[kindOf(round)]];
           renderAnswer();
         }
         break;
@@ -221,9 +268,7 @@
   }
 
   function sendQueuedAgain() {
-    if (queued && joined && round && queued.round === round.round) {
-      socket.send({type: "answer", round: queued.round, value: queued.value, sure: queued.sure});
-    }
+    if (queued && joined && round && queued.round === round.round) sendFrame(queued);
   }
 
   /* Before joining: with no roster, join with the typed name; with one, take the seat of that
@@ -276,7 +321,7 @@
     if (!queued) return;
     const stillOpen = state.round && state.round.round === queued.round;
     if (stillOpen && !state.answered) {
-      socket.send({type: "answer", round: queued.round, value: queued.value, sure: queued.sure});
+      sendFrame(queued);
       renderAnswer();
       return;
     }
@@ -291,13 +336,17 @@
     clearTimeout(resultTimer);
     closedRound = null;
     $("aviso-espera").textContent = "";
-    if (!round || round.round !== payload.round) {
+    const fresh = !round || round.round !== payload.round;
+    if (fresh) {
       $("no-seguro").checked = false;
       $("segunda").hidden = !payload.previous;
       if (!payload.previous) $("reparto").hidden = true;  // a second vote keeps the first one's split
     }
     round = payload;
     $("pregunta-texto").textContent = payload.question.text;
+    Opciones.math($("pregunta-texto"));
+    showImage($("pregunta-imagen"), payload.image);
+    if (fresh || !answerButtons().length) buildAnswers(payload);
     renderAnswer();
     const deadline = payload.your_deadline || payload.deadline;
     startCountdown(deadline ? Date.parse(deadline) : null);
@@ -306,15 +355,25 @@
     $("top").hidden = true;
   }
 
+  function showImage(img, image) {
+    img.hidden = !image;
+    if (image) { img.src = image.url; img.alt = image.alt; } else img.removeAttribute("src");
+  }
+
   function renderAnswer() {
     const waiting = myAnswer === null && queued && round && queued.round === round.round ? queued.value : null;
     const chosen = myAnswer !== null ? myAnswer : waiting;
+    const shown = chosen !== null ? chosen : (kindOf(round) === "multi" ? picked : null);
     for (const button of answerButtons()) {
-      const picked = chosen !== null && sameValue(buttonValue(button), chosen);
+      const value = buttonValue(button);
+      const on = shown !== null && (Array.isArray(shown) ? shown.includes(value) : sameValue(value, shown));
       button.disabled = chosen !== null;
-      button.classList.toggle("elegida", picked);
-      button.setAttribute("aria-pressed", String(picked));
+      button.classList.toggle("elegida", on);
+      button.setAttribute("aria-pressed", String(on));
     }
+    $("btn-enviar-varias").disabled = chosen !== null || !picked.length;
+    for (const el of $("form-numero").elements) el.disabled = chosen !== null;
+    if (chosen !== null && kindOf(round) === "number") $("numero").value = Opciones.number(chosen);
     $("no-seguro").disabled = chosen !== null;
     let status = "";
     if (myAnswer !== null) status = interpolate(gettext("Respuesta enviada: %s"), [answerWord(myAnswer)]);
@@ -337,6 +396,8 @@
         clearInterval(countdown);
         if (myAnswer === null && !(queued && round && queued.round === round.round)) {
           for (const button of answerButtons()) button.disabled = true;
+          $("btn-enviar-varias").disabled = true;
+          for (const el of $("form-numero").elements) el.disabled = true;
         }
       }
     };
@@ -349,9 +410,8 @@
   function showResult(result) {
     clearTimeout(resultTimer);
     renderResult({
-      question: round.question, right_options: closedRound.right_options,
-      value: myAnswer, right: result ? result.right : null,
-    });
+      ...closedRound, question: round.question, value: myAnswer, right: result ? result.right : null,
+    }, options);
     closedRound = null;
     round = null;
     myAnswer = null;
@@ -361,12 +421,13 @@
   function showStoredResult(result) {
     round = null;
     myAnswer = null;
-    renderResult(result);
+    options = Opciones.of(result);
+    renderResult(result, options);
   }
 
   /* The question, this student's answer and the right one, once; `right` as the server said
    * (null: no answer, or its `result` did not come). */
-  function renderResult(r) {
+  function renderResult(r, opts) {
     const title = $("resultado-titulo");
     title.classList.remove("text-success", "text-danger");
     if (r.value === null) {
@@ -381,24 +442,38 @@
       title.textContent = gettext("Respuesta enviada");
     }
     $("resultado-pregunta").textContent = r.question.text;
-    $("resultado-tuya").textContent = r.value === null ? "" : interpolate(gettext("Tu respuesta: %s"), [answerWord(r.value)]);
-    const correct = r.right_options.map(optionWord).join(", ");
-    $("resultado-detalle").textContent = interpolate(gettext("La respuesta era %s"), [correct]);
+    Opciones.math($("resultado-pregunta"));
+    $("resultado-tuya").textContent = r.value === null ? "" : interpolate(gettext("Tu respuesta: %s"), [Opciones.word(opts, r.value)]);
+    const correct = Opciones.correct(r, opts);
+    // A poll has no right answer: nothing to tell.
+    $("resultado-detalle").textContent = correct ? interpolate(gettext("La respuesta era %s"), [correct]) : "";
+    Opciones.math($("resultado-detalle"));
+    const explanation = $("resultado-explicacion");
+    explanation.textContent = r.explanation || "";
+    explanation.hidden = !r.explanation;
+    Opciones.math(explanation);
     clearTimeout(backToWaiting);
     show("resultado");
     backToWaiting = setTimeout(() => show("esperando"), RESULT_SECONDS * 1000);
   }
 
-  for (const button of answerButtons()) {
-    button.addEventListener("click", () => {
-      if (!round || myAnswer !== null) return;
-      const value = buttonValue(button);
-      const sure = !$("no-seguro").checked;
-      setQueued({round: round.round, value: value, sure: sure});  // until the server acknowledges it
-      if (joined) socket.send({type: "answer", round: round.round, value: value, sure: sure});
-      renderAnswer();
-    });
-  }
+  $("btn-enviar-varias").addEventListener("click", () => {
+    if (round && myAnswer === null && picked.length) sendAnswer([...picked].sort((a, b) => a - b));
+  });
+
+  $("form-numero").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!round || myAnswer !== null) return;
+    // A decimal comma is how Spanish writes 3,14; the server checks the number itself.
+    const typed = $("numero").value.trim().replace(/\s/g, "").replace(",", ".");
+    const value = Number(typed);
+    if (!typed || !Number.isFinite(value)) {
+      $("numero-error").textContent = gettext("Escribe un número, por ejemplo 3,14.");
+      return;
+    }
+    $("numero-error").textContent = "";
+    sendAnswer(value);
+  });
 
   $("form-unirse").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -11,9 +11,7 @@
   let round = null;        // {round, question, deadline, closes, closed}
   const students = new Map();  // id -> {name, online, answer, sure, right}
   let countdown = null;
-  // The options a tally counts, as the page shows them (from the question's kind).
-  const optionKeys = [...document.querySelectorAll("#ronda [data-option]")].map((el) => el.dataset.option);
-  const optionLabel = (key) => $("etiqueta-" + key).querySelector(".opcion-texto").textContent;
+  let options = [];        // the round's options, as Opciones.of draws them (none for a number)
 
   const socket = new LiveSocket(code, {
     onStatus(status) {
@@ -44,9 +42,7 @@
         for (const s of students.values()) { s.answer = null; s.sure = null; s.right = undefined; }
         startRound(frame);
         // Nobody has answered a new round yet; the server's own tally follows.
-        const empty = {round: frame.round, answered: 0, connected: Number($("conectados").textContent)};
-        for (const key of optionKeys) empty[key] = 0;
-        renderTally(empty);
+        renderTally({round: frame.round, answered: 0, connected: Number($("conectados").textContent), options: {}});
         renderStudents();
         break;
       }
@@ -114,6 +110,14 @@
     $("sin-ronda").hidden = true;
     $("ronda").hidden = false;
     $("ronda-texto").textContent = payload.question.text;
+    Opciones.math($("ronda-texto"));
+    const img = $("ronda-imagen");
+    img.hidden = !payload.image;
+    if (payload.image) { img.src = payload.image.url; img.alt = payload.image.alt; } else img.removeAttribute("src");
+    round.kind = payload.kind || "tf";
+    options = Opciones.of(payload);
+    buildBars(options.map((o) => ({key: o.key, label: o.label, icon: o.icon, tone: o.tone})));
+    setHidden("explicacion", true);
     $("revelada").hidden = true;
     setHidden("confianza", true);
     setHidden("btn-cerrar", false);
@@ -124,7 +128,6 @@
     setHidden("cuestionario-terminado", true);
     showQuizProgress(payload.quiz);
     showSplitState();
-    for (const key of optionKeys) $("etiqueta-" + key).classList.remove("correcta");
     markSent(payload.question.id);
     startCountdown();
   }
@@ -139,14 +142,57 @@
     if (!t) return;
     $("conectados").textContent = t.connected;
     if (!round || t.round !== round.round) return;
+    if (t.histogram) buildBars(histogramBars(t.histogram));
     const total = Math.max(1, t.answered);
-    for (const key of optionKeys) {
-      $("cuenta-" + key).textContent = t[key];
-      $("barra-" + key).style.width = (100 * t[key] / total) + "%";
+    for (const row of $("barras").querySelectorAll("[data-option]")) {
+      const key = row.dataset.option;
+      const n = t.histogram ? t.histogram[Number(key.slice(1))].n : Opciones.count(t, key);
+      $("cuenta-" + key).textContent = n;
+      $("barra-" + key).style.width = (100 * n / total) + "%";
     }
     $("respondieron").textContent = t.answered;
     $("de-conectados").textContent = Math.max(t.connected, t.answered);
     $("progreso").style.width = (100 * t.answered / Math.max(1, t.connected, t.answered)) + "%";
+  }
+
+  /* One bar per option; for a number, one per histogram bin (h0, h1…), redrawn as answers come. */
+  function buildBars(bars) {
+    const box = $("barras");
+    box.replaceChildren();
+    bars.forEach((bar) => {
+      const row = document.createElement("div");
+      row.className = "barra-fila";
+      row.dataset.option = bar.key;
+      const label = document.createElement("span");
+      label.className = "barra-etiqueta";
+      label.id = "etiqueta-" + bar.key;
+      const text = document.createElement("span");
+      text.className = "opcion-texto";
+      text.textContent = bar.label;
+      label.append(bar.icon ? bar.icon + " " : "", text);
+      if (bar.right) label.classList.add("correcta");
+      Opciones.math(text);
+      const track = document.createElement("div");
+      track.className = "barra";
+      const fill = document.createElement("div");
+      fill.id = "barra-" + bar.key;
+      fill.className = "barra-relleno bg-" + (bar.tone || "primary");
+      track.appendChild(fill);
+      const count = document.createElement("span");
+      count.id = "cuenta-" + bar.key;
+      count.className = "barra-numero";
+      count.textContent = "0";
+      row.append(label, track, count);
+      box.appendChild(row);
+    });
+  }
+
+  /* A number's histogram bins as bars; once revealed, the bins of the right range are marked. */
+  function histogramBars(bins) {
+    return bins.map((b, i) => ({
+      key: "h" + i, label: Opciones.number(b.from) + " – " + Opciones.number(b.to),
+      right: Boolean(round && round.closed && b.right),
+    }));
   }
 
   function renderStudents() {
@@ -179,13 +225,18 @@
     setHidden("tiempo-extra", true);
     round.closed = true;
     showSplitState();
-    const counts = {round: frame.round, answered: 0, connected: Number($("conectados").textContent)};
-    for (const key of optionKeys) { counts[key] = frame[key]; counts.answered += frame[key]; }
-    renderTally(counts);
+    renderTally({...frame, connected: Number($("conectados").textContent)});
     for (const key of frame.right_options) $("etiqueta-" + key).classList.add("correcta");
     const revealed = $("revelada");
-    revealed.textContent = interpolate(gettext("Respuesta correcta: %s"), [rightLabels(frame)]);
+    const correct = Opciones.correct(frame, options);
+    revealed.textContent = correct ? interpolate(gettext("Respuesta correcta: %s"), [correct])
+      : gettext("Encuesta: no hay respuesta correcta");
+    Opciones.math(revealed);
     revealed.hidden = false;
+    const explanation = $("explicacion");
+    explanation.textContent = frame.explanation || "";
+    explanation.hidden = !frame.explanation;
+    Opciones.math(explanation);
     setHidden("btn-cerrar", true);
     setHidden("btn-reparto", true);
     setHidden("btn-revotar", true);
@@ -216,10 +267,6 @@
     if (quiz) el.textContent = interpolate(gettext("Pregunta %(position)s de %(of)s"), quiz, true);
   }
 
-  function rightLabels(closedFrame) {
-    return closedFrame.right_options.map(optionLabel).join(", ");
-  }
-
   /* After the reveal, as the server counted it: who was right, and how sure the class was. */
   function showOutcome(frame) {
     const right = new Set(frame.right);
@@ -242,7 +289,8 @@
     const item = document.createElement("li");
     const text = document.createElement("span");
     text.textContent = round.question.text;
-    item.append(text, " — " + rightLabels(frame));
+    Opciones.math(text);
+    item.append(text, " — " + (Opciones.correct(frame, options) || "—"));
     $("historial").prepend(item);
     setHidden("historial-vacio", true);
   }

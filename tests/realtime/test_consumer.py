@@ -152,7 +152,8 @@ async def test_close_reveals_the_answer_to_everyone(aula, alice, pregunta):
 
     await send(teacher_socket, {"type": "close", "round": question["round"]})
     expected = {
-        "type": "closed", "round": question["round"], "correct": True, "right_options": ["true"], "true": 0, "false": 1, "explanation": None,
+        "type": "closed", "round": question["round"], "correct": True, "right_options": ["true"], "true": 0, "false": 1, "answered": 1,
+        "explanation": None,
     }
     assert await receive_type(teacher_socket, "closed") == expected
     assert await receive_type(ana, "closed") == expected

@@ -390,7 +390,8 @@ async def test_students_never_see_the_answer_before_close_nor_each_other(aula, a
         await drain(name, until="closed")
         closed = json.loads(seen[name][-1])
         assert closed == {
-            "type": "closed", "round": question["round"], "correct": True, "right_options": ["true"], "true": 1, "false": 1,
+            "type": "closed", "round": question["round"], "correct": True, "right_options": ["true"], "true": 1, "false": 1, "answered": 2,
+            "explanation": None,
         }
     for socket in (teacher_socket, *sockets.values()):
         await socket.disconnect()

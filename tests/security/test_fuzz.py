@@ -93,7 +93,8 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(texts, children, max_size=3),
     max_leaves=12,
 )
-field_names = st.sampled_from(["type", "name", "token", "seat", "round", "value", "sure", "question", "seconds"]) | st.text(
+field_names = st.sampled_from(["type", "name", "token", "seat", "round", "value", "sure", "question", "seconds",
+                               "option", "options", "number"]) | st.text(
     chars, max_size=8
 )
 
@@ -151,6 +152,9 @@ structured = st.one_of(
     st.fixed_dictionaries({"type": st.just("join"), "seat": rounds}),
     st.fixed_dictionaries({"type": st.sampled_from(["seats", "leaderboard"])}),
     st.fixed_dictionaries({"type": st.just("answer"), "round": rounds, "value": values}, optional={"sure": values}),
+    # Another kind's answer field, sent to the classroom's true/false rounds.
+    st.fixed_dictionaries({"type": st.just("answer"), "round": rounds},
+                          optional={"option": values, "options": values, "number": values, "value": values}),
     st.fixed_dictionaries({"type": st.just("push"), "question": questions}, optional={"seconds": seconds}),
     st.fixed_dictionaries({"type": st.just("close"), "round": rounds}),
     st.fixed_dictionaries({"type": st.just("lock"), "locked": values}),
@@ -444,7 +448,7 @@ def expect(peer: Peer, raw, world: World, model: Model) -> Expected:
                 codes.add("round_closed")
             if (peer.alumno, round_id) in model.answers:
                 codes.add("already_answered")
-        if not isinstance(value, bool):
+        if not isinstance(value, bool) or any(name in frame for name in ("option", "options", "number")):
             codes.add("invalid")
         if frame.get("sure") is not None and not isinstance(frame.get("sure"), bool):
             codes.add("invalid")
@@ -658,7 +662,12 @@ def check_leaks(peers: dict, model: Model, world: World) -> None:
         for text, frame in peer.frames:
             assert frame["type"] not in ("tally", "roster"), (peer.name, frame)
             if frame["type"] != "closed":
-                assert not has_key(frame, "correct"), (peer.name, frame)
+                # Only a closed round tells its answer: `closed`, or a rejoin's result of one.
+                result = frame.get("result") if frame["type"] == "state" else None
+                if result is not None:
+                    assert result["round"] in model.closed_rounds, (peer.name, frame)
+                rest = {key: value for key, value in frame.items() if key != "result"}
+                assert not has_key(rest, "correct"), (peer.name, frame)
             for key in ("answers", "students", "tally", "token") if frame["type"] != "joined" else ():
                 assert not has_key(frame, key), (peer.name, frame)
             if frame["type"] == "joined":
