@@ -15,6 +15,9 @@ from preguntas.models import Aula, Respuesta, Ronda
 CHANCE_MIN_ANSWERS = 5
 CHANCE_BAND = 10
 
+# A results cell of a poll the student answered: neither right nor wrong.
+VOTED = "voted"
+
 
 @dataclass
 class RoundSummary:
@@ -67,19 +70,19 @@ class RoundSummary:
             return False
         return abs(self.percent_right - 100 * chance) <= CHANCE_BAND
 
-    def count(self, stored, sure: bool | None) -> bool | None:
-        """Count one answer; whether it was right (None: a poll's answers are neither)."""
+    def count(self, stored, sure: bool | None) -> bool | str:
+        """Count one answer; whether it was right (VOTED: a poll's answers are neither)."""
         right = self.kind.is_right(self.ronda, stored)
         self.counts.add(stored)
         self.right += bool(right)
         self.confidence.count(right, sure)
-        return right
+        return VOTED if right is None else right
 
 
 @dataclass
 class StudentRow:
     name: str
-    cells: list = field(default_factory=list)  # per round: True (right), False (wrong), None (no answer or a poll)
+    cells: list = field(default_factory=list)  # per round: True (right), False (wrong), VOTED (a poll), None (no answer)
     numero: str = ""  # the student id from the roster, if any
     points: int | None = None  # speed points (scoring.py), when the classroom counts them
     alumno_id: int | None = None
@@ -128,7 +131,7 @@ def export_rows(results: Results):
     0 wrong, None no answer), then the per-round % right."""
     points = ["puntos"] if results.with_points else []
     yield ["alumno", "numero", "aciertos"] + points + [f"R{i}: {s.ronda.texto}" for i, s in enumerate(results.rounds, 1)]
-    symbol = {True: 1, False: 0, None: None}
+    symbol = {True: 1, False: 0, VOTED: None, None: None}  # a poll's answer is not a mark
     for row in results.students:
         yield [row.name, row.numero, row.score] + ([row.points] if points else []) + [symbol[cell] for cell in row.cells]
     yield ["% aciertos", None, None] + [None] * len(points) + [s.percent_right for s in results.rounds]

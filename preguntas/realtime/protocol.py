@@ -248,11 +248,14 @@ class TallyFrame(TypedDict, total=False):
     # true/false: `true` and `false` counts
 
 
-def counted(counts: Counts) -> dict:
-    """The counts as the tally, split and closed frames carry them, by the round's kind."""
+def counted(counts: Counts, reveal: bool = True) -> dict:
+    """The counts as the tally, split and closed frames carry them, by the round's kind; without
+    ``reveal`` (a split, for students, before the close) the histogram does not mark the right range."""
     fields = counts.kind.wire_counts(counts.options)
     spread = counts.spread()
-    return fields if spread is None else {**fields, "histogram": spread}
+    if spread is None:
+        return fields
+    return {**fields, "histogram": spread if reveal else [{k: v for k, v in b.items() if k != "right"} for b in spread]}
 
 
 def tally(counts: Tally, answers: list[dict] | None = None) -> TallyFrame:
@@ -283,7 +286,7 @@ def roster(ronda: Ronda | None, students: list[StudentStatus]) -> dict:
 
 def split(ronda: Ronda, counts: Counts) -> dict:
     """The class's votes, without the correct answer."""
-    return {"type": "split", "round": ronda.pk, **counted(counts)}
+    return {"type": "split", "round": ronda.pk, **counted(counts, reveal=False)}
 
 
 def closed(ronda: Ronda, counts: Counts) -> dict:

@@ -154,3 +154,15 @@ async def test_a_student_who_rejoins_gets_the_options_and_their_own_answer_back(
     state = await receive_type(again, "state")
     assert state["round"]["kind"] == "multi" and state["round"]["options"] == question["options"]
     assert state["answered"] is True and state["value"] == [1, 3]
+
+
+async def test_a_number_split_shows_the_class_its_spread_without_the_right_range(aula, alice):
+    number = await make(NumberFactory, alice, numero=1007, tolerancia=10)
+    panel, _ = await teacher(aula.codigo, alice)
+    ana, _, _ = await student(aula.codigo, "Ana")
+    round_id = (await push(panel, number))["round"]
+    await answer(ana, round_id, number=990)
+    await send(panel, {"type": "split", "round": round_id})
+    split = await receive_type(ana, "split")
+    assert sum(b["n"] for b in split["histogram"]) == 1
+    assert all(set(b) == {"from", "to", "n"} for b in split["histogram"])
