@@ -1,7 +1,10 @@
 import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -9,6 +12,7 @@ from preguntas.game import roster
 from preguntas.models import Aula, Clasificacion, Pregunta, TiempoExtra
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "preguntas_geografia.json"
+MEDIA = settings.BASE_DIR / "fixtures" / "media"  # the demo's images (scripts/draw_demo_map.py)
 DEMO_CODE = "DEMO01"
 ROSTER_CODE = "DEMO02"  # a classroom with a roster, the top five and one student with extra time
 ROSTER = ["Ana García", "Bruno López", "Carmen Ruiz", "David Martín", "Elena Sanz", "Lucía Fernández", "Marcos Gil", "Nerea Vidal"]
@@ -35,16 +39,19 @@ class Command(BaseCommand):
         self._roster_classroom(profesor)
         added = 0
         for item in json.loads(FIXTURE.read_text(encoding="utf-8")):
-            fields = item["fields"]
-            _, was_added = Pregunta.objects.get_or_create(
-                texto=fields["texto"],
-                propietario=None,
-                defaults={"respuesta": fields["respuesta"], "tema": fields["tema"]},
-            )
+            fields = {k: v for k, v in item["fields"].items() if k not in ("creada", "actualizada", "propietario")}
+            if fields.get("imagen"):
+                self._store_image(fields["imagen"])
+            _, was_added = Pregunta.objects.get_or_create(texto=fields.pop("texto"), propietario=None, defaults=fields)
             added += was_added
         self.stdout.write(
             f"Demo ready: teacher 'profesor', classrooms {DEMO_CODE} and {ROSTER_CODE} (with a roster), {added} new questions."
         )
+
+    def _store_image(self, name: str) -> None:
+        """A demo question's image, from fixtures/media/ into the media storage (once)."""
+        if not default_storage.exists(name):
+            default_storage.save(name, File((MEDIA / Path(name).name).open("rb")))
 
     def _roster_classroom(self, profesor):
         aula, created = Aula.objects.get_or_create(
