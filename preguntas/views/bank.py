@@ -1,4 +1,5 @@
-"""The question bank: list, create, edit, copy and delete; CSV import, export and the blank template."""
+"""The question bank: list, create, edit, copy and delete; import from a file (game/formats/),
+export, and the blank CSV template."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +10,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from preguntas.forms import CsvUploadForm, PreguntaForm
-from preguntas.game import bank, csv_files
+from preguntas.game import bank, csv_files, formats
+from preguntas.game.formats import bank_csv
 from preguntas.models import Pregunta
-from preguntas.views.common import bank_context, csv_response
+from preguntas.views.common import bank_context, csv_response, file_response
 
 
 @login_required
@@ -63,25 +65,33 @@ def pregunta_copiar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def importar(request: HttpRequest) -> HttpResponse:
+    """Import a file of questions; the page lists what was left out and why."""
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = bank.import_questions(request.user, form.read_file())
+        result = formats.import_file(request.user, request.FILES["archivo"].name, form.read_file())
         if result.error:
             form.add_error("archivo", result.error)
             result = None
         else:
             form = CsvUploadForm()
-    context = {"form": form, "result": result, "max_rows": bank.MAX_ROWS, "max_kib": csv_files.MAX_BYTES // 1024}
+    context = {
+        "form": form,
+        "result": result,
+        "max_rows": bank.MAX_ROWS,
+        "max_kib": csv_files.MAX_BYTES // 1024,
+    }
     return render(request, "preguntas/importar.html", context)
 
 
 @login_required
 def plantilla_csv(request: HttpRequest) -> HttpResponse:
-    return csv_response("plantilla-preguntas.csv", bank.template_rows())
+    return csv_response("plantilla-preguntas.csv", bank_csv.template_rows())
 
 
 @login_required
 def exportar_csv(request: HttpRequest) -> HttpResponse:
     """The teacher's visible bank: their own questions and the shared ones."""
-    return csv_response("preguntas.csv", bank.export_rows(Pregunta.objects.visibles_para(request.user)))
+    csv = formats.FORMATS["csv"]
+    data = formats.export(csv.code, Pregunta.objects.visibles_para(request.user))
+    return file_response(csv.filename, csv.content_type, data)

@@ -18,7 +18,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from preguntas.game import bank, roster
+from preguntas.game import formats, roster
+from preguntas.game.formats import bank_csv
 from preguntas.game.csv_files import FORMULA_STARTS, text_cell
 from tests.factories import AlumnoFactory, AulaFactory, CuestionarioFactory, PreguntaFactory, RespuestaFactory, RondaFactory
 
@@ -95,9 +96,9 @@ def test_the_roster_export_imports_back_unchanged(client, alice, hostile_classro
 
 def test_the_bank_export_imports_back_unchanged(client, alice, hostile_classroom):
     client.force_login(alice)
-    result = bank.parse_csv(download(client, "exportar_csv", hostile_classroom).encode())
-    assert result.errors == [] and result.error == ""
-    assert sorted((q.texto.strip(), q.tema.strip()) for q in result.questions) == sorted(
+    result = formats.check(bank_csv.read(download(client, "exportar_csv", hostile_classroom).encode()))
+    assert result.skipped == [] and result.error == ""
+    assert sorted((q.text.strip(), q.topic.strip()) for q in result.items) == sorted(
         (text.strip(), text.strip()) for text in HOSTILE
     )
 
