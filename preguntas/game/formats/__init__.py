@@ -15,6 +15,7 @@ or of an earlier question of the file). Limits for every format: ``csv_files.MAX
 and ``bank.MAX_ROWS`` questions.
 """
 
+import re
 from dataclasses import dataclass, replace
 from importlib import import_module
 from pathlib import PurePath
@@ -63,8 +64,15 @@ FORMATS = {
             "csv", "CSV", "preguntas.game.formats.bank_csv", "preguntas.csv", "text/csv; charset=utf-8", (".csv",),
             gettext_lazy("todas las preguntas, con su tema y su explicación"),
         ),
+        Format(
+            "gift", "Moodle GIFT", "preguntas.game.formats.gift", "preguntas-gift.txt", TEXT, (".gift",),
+            gettext_lazy("todas menos las encuestas"),
+        ),
     ]
 }
+
+GIFT_ANSWERS = re.compile(r"\{\s*(?:[=~#}]|T\s*[#}]|F\s*[#}]|TRUE\b|FALSE\b)")
+
 
 class UnknownFormat(Exception):
     pass
@@ -72,7 +80,7 @@ class UnknownFormat(Exception):
 
 def detect(filename: str, data: bytes) -> Format:
     """The format of an uploaded file, by its name or, failing that, by its look (our CSV's
-    header). Raises UnknownFormat, with the reason."""
+    header, GIFT's braces). Raises UnknownFormat, with the reason."""
     extension = PurePath(filename or "").suffix.casefold()
     for f in FORMATS.values():
         if extension in f.extensions:
@@ -81,9 +89,10 @@ def detect(filename: str, data: bytes) -> Format:
     first_line = text.lstrip().split("\n", 1)[0]
     if FORMATS["csv"].module.is_header(first_line):
         return FORMATS["csv"]
+    if GIFT_ANSWERS.search(text):
+        return FORMATS["gift"]
     raise UnknownFormat(
-        _("No se reconoce el formato del archivo. Sube un CSV con la cabecera "
-          "«tipo,texto,respuesta,opciones,tema,explicacion».")
+        _("No se reconoce el formato del archivo. Sube un CSV o un archivo GIFT (.txt).")
     )
 
 
