@@ -68,6 +68,11 @@ FORMATS = {
             "gift", "Moodle GIFT", "preguntas.game.formats.gift", "preguntas-gift.txt", TEXT, (".gift",),
             gettext_lazy("todas menos las encuestas"),
         ),
+        Format(
+            "moodle-xml", "Moodle XML", "preguntas.game.formats.moodle_xml", "preguntas-moodle.xml",
+            "application/xml; charset=utf-8", (".xml",),
+            gettext_lazy("todas menos las encuestas"),
+        ),
     ]
 }
 
@@ -79,8 +84,12 @@ class UnknownFormat(Exception):
 
 
 def detect(filename: str, data: bytes) -> Format:
-    """The format of an uploaded file, by its name or, failing that, by its look (our CSV's
-    header, GIFT's braces). Raises UnknownFormat, with the reason."""
+    """The format of an uploaded file, by what it holds and, for text, by its name: XML is
+    Moodle's, a ``.csv`` ours; other text is told apart by its look (our CSV's header, GIFT's
+    braces). Raises UnknownFormat, with the reason."""
+    head = data[:512].decode("utf-8-sig", errors="replace").lstrip()
+    if head.startswith(("<?xml", "<quiz")):
+        return FORMATS["moodle-xml"]
     extension = PurePath(filename or "").suffix.casefold()
     for f in FORMATS.values():
         if extension in f.extensions:
@@ -92,7 +101,7 @@ def detect(filename: str, data: bytes) -> Format:
     if GIFT_ANSWERS.search(text):
         return FORMATS["gift"]
     raise UnknownFormat(
-        _("No se reconoce el formato del archivo. Sube un CSV o un archivo GIFT (.txt).")
+        _("No se reconoce el formato del archivo. Sube un CSV, un archivo GIFT (.txt) o un Moodle XML (.xml).")
     )
 
 
