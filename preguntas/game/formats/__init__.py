@@ -73,9 +73,14 @@ FORMATS = {
             "application/xml; charset=utf-8", (".xml",),
             gettext_lazy("todas menos las encuestas"),
         ),
+        Format(
+            "aiken", "Aiken", "preguntas.game.formats.aiken", "preguntas-aiken.txt", TEXT, (".aiken",),
+            gettext_lazy("verdadero o falso y una respuesta entre varias; sin tema ni explicación"),
+        ),
     ]
 }
 
+AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*[A-Za-z]", re.MULTILINE | re.IGNORECASE)
 GIFT_ANSWERS = re.compile(r"\{\s*(?:[=~#}]|T\s*[#}]|F\s*[#}]|TRUE\b|FALSE\b)")
 
 
@@ -86,7 +91,7 @@ class UnknownFormat(Exception):
 def detect(filename: str, data: bytes) -> Format:
     """The format of an uploaded file, by what it holds and, for text, by its name: XML is
     Moodle's, a ``.csv`` ours; other text is told apart by its look (our CSV's header, GIFT's
-    braces). Raises UnknownFormat, with the reason."""
+    braces, Aiken's ``ANSWER:`` lines). Raises UnknownFormat, with the reason."""
     head = data[:512].decode("utf-8-sig", errors="replace").lstrip()
     if head.startswith(("<?xml", "<quiz")):
         return FORMATS["moodle-xml"]
@@ -100,8 +105,11 @@ def detect(filename: str, data: bytes) -> Format:
         return FORMATS["csv"]
     if GIFT_ANSWERS.search(text):
         return FORMATS["gift"]
+    if AIKEN_ANSWER.search(text):
+        return FORMATS["aiken"]
     raise UnknownFormat(
-        _("No se reconoce el formato del archivo. Sube un CSV, un archivo GIFT (.txt) o un Moodle XML (.xml).")
+        _("No se reconoce el formato del archivo. Sube un CSV, un archivo GIFT o Aiken (.txt) "
+          "o un Moodle XML (.xml).")
     )
 
 
