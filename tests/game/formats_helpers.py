@@ -1,10 +1,13 @@
 """What the tests of the bank's file formats share: a bank with every kind and awkward text, and
 the round trip (export a teacher's bank, import it into another's, compare)."""
 
+import io
 from pathlib import Path
 
+import openpyxl
+
 from preguntas.game import formats
-from preguntas.game.formats import Item
+from preguntas.game.formats import Item, kahoot
 from preguntas.models import Pregunta
 
 DATA = Path(__file__).parent / "data"
@@ -54,3 +57,25 @@ def round_trip(code: str, alice, bob, **carries) -> tuple[list, list]:
     expected = sorted(comparable(item, **carries) for item in SAMPLE if not fmt.leaves_out(item))
     got = sorted(comparable(Item.of(p), **carries) for p in Pregunta.objects.filter(propietario=bob))
     return expected, got
+
+
+def template_workbook(rows, header_row=8) -> bytes:
+    """A workbook as Kahoot's template is: title and notes above, the header on row 8, then a
+    question a row from column B, column A numbering them."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["B2"] = "Quiz template"
+    sheet["B3"] = "Add questions, at least two answer alternatives, time limit and choose correct answers (at least one)."
+    sheet["B4"] = ("Remember: questions have a limit of 120 characters and answers can have 75 characters max. "
+                   "If several answers are correct, separate them with a comma.")
+    for c, name in enumerate(kahoot.HEADERS, 2):
+        sheet.cell(header_row, c, name)
+    for r in range(header_row + 1, header_row + 1 + max(len(rows), 20)):
+        sheet.cell(r, 1, r - header_row)  # the template numbers its empty rows too
+    for r, row in enumerate(rows, header_row + 1):
+        for c, value in enumerate(row, 2):
+            if value is not None:
+                sheet.cell(r, c, value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -77,9 +77,18 @@ FORMATS = {
             "aiken", "Aiken", "preguntas.game.formats.aiken", "preguntas-aiken.txt", TEXT, (".aiken",),
             gettext_lazy("verdadero o falso y una respuesta entre varias; sin tema ni explicación"),
         ),
+        Format(
+            "kahoot", "Kahoot (.xlsx)", "preguntas.game.formats.kahoot", "preguntas-kahoot.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",),
+            gettext_lazy(
+                "verdadero o falso y preguntas de hasta 4 opciones con alguna correcta; sin tema ni explicación"
+            ),
+        ),
     ]
 }
 
+ZIP = b"PK\x03\x04"
+OLD_EXCEL = b"\xd0\xcf\x11\xe0"
 AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*[A-Za-z]", re.MULTILINE | re.IGNORECASE)
 GIFT_ANSWERS = re.compile(r"\{\s*(?:[=~#}]|T\s*[#}]|F\s*[#}]|TRUE\b|FALSE\b)")
 
@@ -89,9 +98,13 @@ class UnknownFormat(Exception):
 
 
 def detect(filename: str, data: bytes) -> Format:
-    """The format of an uploaded file, by what it holds and, for text, by its name: XML is
-    Moodle's, a ``.csv`` ours; other text is told apart by its look (our CSV's header, GIFT's
-    braces, Aiken's ``ANSWER:`` lines). Raises UnknownFormat, with the reason."""
+    """The format of an uploaded file, by what it holds and, for text, by its name: a spreadsheet
+    is Kahoot's, XML is Moodle's, a ``.csv`` ours; other text is told apart by its look (our CSV's
+    header, GIFT's braces, Aiken's ``ANSWER:`` lines). Raises UnknownFormat, with the reason."""
+    if data.startswith(ZIP):
+        return FORMATS["kahoot"]
+    if data.startswith(OLD_EXCEL):
+        raise UnknownFormat(_("Es una hoja de Excel antigua (.xls): guárdala como «Libro de Excel (.xlsx)»."))
     head = data[:512].decode("utf-8-sig", errors="replace").lstrip()
     if head.startswith(("<?xml", "<quiz")):
         return FORMATS["moodle-xml"]
@@ -108,8 +121,8 @@ def detect(filename: str, data: bytes) -> Format:
     if AIKEN_ANSWER.search(text):
         return FORMATS["aiken"]
     raise UnknownFormat(
-        _("No se reconoce el formato del archivo. Sube un CSV, un archivo GIFT o Aiken (.txt) "
-          "o un Moodle XML (.xml).")
+        _("No se reconoce el formato del archivo. Sube un CSV, un archivo GIFT o Aiken (.txt), "
+          "un Moodle XML (.xml) o una hoja de Kahoot (.xlsx).")
     )
 
 
