@@ -103,6 +103,19 @@ def test_the_bank_export_imports_back_unchanged(client, alice, hostile_classroom
     )
 
 
+def test_every_text_of_the_kahoot_download_is_a_string_cell_never_a_formula(client, alice, hostile_classroom):
+    client.force_login(alice)
+    response = client.get(reverse("preguntas:exportar", args=["kahoot"]))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml and 't="e"' not in sheet_xml
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    questions = {cell.value: cell for cell in sheet["B"][8:]}
+    for text in HOSTILE:
+        assert questions[text].data_type == "s", text
+        assert questions[text].quotePrefix == (text[:1] in "=+-@'"), text
+
+
 @pytest.mark.parametrize("name", ["resultados_xlsx", "cuaderno_xlsx"])
 def test_every_text_of_a_spreadsheet_download_is_a_string_cell_never_a_formula(client, alice, hostile_classroom, name):
     client.force_login(alice)
