@@ -71,7 +71,7 @@ class PreguntaForm(forms.ModelForm):
 
 
 class CsvUploadForm(forms.Form):
-    """A CSV file a teacher uploads (the question bank's import, the roster's)."""
+    """A CSV file a teacher uploads (the roster's; the bank's import takes other formats too: BankFileForm)."""
 
     archivo = forms.FileField(
         label=_("Archivo CSV"),
@@ -86,6 +86,18 @@ class CsvUploadForm(forms.Form):
 
     def read_file(self) -> bytes:
         return self.cleaned_data["archivo"].read(csv_files.MAX_BYTES + 1)
+
+
+class BankFileForm(CsvUploadForm):
+    """A file of questions for the bank, in any format of game/formats/ (found out from the file)."""
+
+    archivo = forms.FileField(
+        label=_("Archivo de preguntas"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.gift,.xml,.xlsx"}),
+    )
+
+    def file_name(self) -> str:
+        return self.cleaned_data["archivo"].name or ""
 
 
 class BuscadorForm(forms.Form):

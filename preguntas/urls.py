@@ -53,4 +53,5 @@ urlpatterns = [
     path("preguntas/importar/", bank.importar, name="importar"),
     path("preguntas/plantilla.csv", bank.plantilla_csv, name="plantilla_csv"),
     path("preguntas/exportar.csv", bank.exportar_csv, name="exportar_csv"),
+    path("preguntas/exportar/<slug:formato>/", bank.exportar, name="exportar"),
 ]

@@ -18,6 +18,21 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 NAME_COLUMN_WIDTH = 30
 
 
+def set_cell(sheet, row: int, column: int, value):
+    """Write text as a string cell (never a formula), a number as a number; nothing for None or
+    "". Returns the cell written, if any."""
+    if value is None or value == "":
+        return None
+    cell = sheet.cell(row, column)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a sheet cannot hold
+        cell.data_type = "s"
+        cell.quotePrefix = would_be_formula(value)
+    else:
+        cell.value = value
+    return cell
+
+
 def workbook_bytes(title: str, rows) -> bytes:
     """A workbook with one sheet named ``title``: the rows (text, numbers, None for empty), the
     first one a bold header kept in view."""
@@ -26,16 +41,8 @@ def workbook_bytes(title: str, rows) -> bytes:
     sheet.title = title
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row, 1):
-            if value is None or value == "":
-                continue
-            cell = sheet.cell(r, c)
-            if isinstance(value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a sheet cannot hold
-                cell.data_type = "s"
-                cell.quotePrefix = would_be_formula(value)
-            else:
-                cell.value = value
-            if r == 1:
+            cell = set_cell(sheet, r, c, value)
+            if cell is not None and r == 1:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["A"].width = NAME_COLUMN_WIDTH

@@ -1,22 +1,30 @@
-"""The question bank: list, create, edit, copy and delete; CSV import, export and the blank template."""
+"""The question bank: list, create, edit, copy and delete; import from a file in any format,
+export to each one, and the blank CSV template."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from preguntas.forms import CsvUploadForm, PreguntaForm
-from preguntas.game import bank, csv_files
+from preguntas.forms import BankFileForm, PreguntaForm
+from preguntas.game import bank, csv_files, formats
+from preguntas.game.formats import bank_csv
 from preguntas.models import Pregunta
-from preguntas.views.common import bank_context, csv_response
+from preguntas.views.common import bank_context, csv_response, file_response
 
 
 @login_required
 def preguntas(request: HttpRequest) -> HttpResponse:
-    return render(request, "preguntas/preguntas.html", bank_context(request))
+    exports = [(f, export_url(f.code)) for f in formats.FORMATS.values()]
+    return render(request, "preguntas/preguntas.html", {**bank_context(request), "exports": exports})
+
+
+def export_url(code: str) -> str:
+    return reverse("preguntas:exportar_csv") if code == "csv" else reverse("preguntas:exportar", args=[code])
 
 
 @login_required
@@ -63,25 +71,41 @@ def pregunta_copiar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def importar(request: HttpRequest) -> HttpResponse:
-    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    """Import a file of questions in any format (detected); the page lists what was left out and why."""
+    form = BankFileForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = bank.import_questions(request.user, form.read_file())
+        result = formats.import_file(request.user, form.file_name(), form.read_file())
         if result.error:
             form.add_error("archivo", result.error)
             result = None
         else:
-            form = CsvUploadForm()
-    context = {"form": form, "result": result, "max_rows": bank.MAX_ROWS, "max_kib": csv_files.MAX_BYTES // 1024}
+            form = BankFileForm()
+    context = {
+        "form": form,
+        "result": result,
+        "max_rows": bank.MAX_ROWS,
+        "max_kib": csv_files.MAX_BYTES // 1024,
+    }
     return render(request, "preguntas/importar.html", context)
 
 
 @login_required
 def plantilla_csv(request: HttpRequest) -> HttpResponse:
-    return csv_response("plantilla-preguntas.csv", bank.template_rows())
+    return csv_response("plantilla-preguntas.csv", bank_csv.template_rows())
+
+
+@login_required
+def exportar(request: HttpRequest, formato: str) -> HttpResponse:
+    """The teacher's visible bank (their own questions and the shared ones) in one format; the
+    questions the format cannot hold are left out (the bank page says which)."""
+    found = formats.FORMATS.get(formato)
+    if found is None:
+        raise Http404
+    data = formats.export(found.code, Pregunta.objects.visibles_para(request.user))
+    return file_response(found.filename, found.content_type, data)
 
 
 @login_required
 def exportar_csv(request: HttpRequest) -> HttpResponse:
-    """The teacher's visible bank: their own questions and the shared ones."""
-    return csv_response("preguntas.csv", bank.export_rows(Pregunta.objects.visibles_para(request.user)))
+    return exportar(request, "csv")

@@ -40,6 +40,13 @@ def csv_response(filename: str, rows) -> HttpResponse:
     return response
 
 
+def file_response(filename: str, content_type: str, data: bytes) -> HttpResponse:
+    """A download of a file already written (game/formats/)."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def xlsx_response(filename: str, title: str, rows) -> HttpResponse:
     """A spreadsheet download: the rows of a CSV export as the sheet ``title`` (xlsx_files)."""
     response = HttpResponse(xlsx_files.workbook_bytes(title, rows), content_type=xlsx_files.CONTENT_TYPE)

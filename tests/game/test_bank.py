@@ -1,4 +1,6 @@
-"""Question bank tools: CSV import (parser and page), export, template, duplicates.
+"""Question bank tools: the CSV of before there were kinds (``texto,respuesta,tema``), read as it
+always was (parser and page); export, template, duplicates. The other formats, and the CSV with a
+``tipo`` column, have their own test_formats_*.py.
 
 Personas from conftest: alice owns the questions under test; bob is another teacher whose
 private questions must neither show in alice's export nor count as her duplicates.
@@ -12,7 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from preguntas.game.bank import MAX_BYTES, MAX_ROWS, NewQuestion, normalise_text, parse_csv
+from preguntas.game.bank import MAX_ROWS, normalise_text
+from preguntas.game.csv_files import MAX_BYTES
+from preguntas.game.formats import bank_csv, check
 from preguntas.forms import PreguntaForm
 from preguntas.models import Pregunta
 from tests.factories import PreguntaFactory
@@ -22,8 +26,19 @@ def csv_bytes(*lines: str, encoding="utf-8") -> bytes:
     return "\n".join(lines).encode(encoding)
 
 
+def parse_csv(data: bytes, bank_texts=(), bank_topics=()):
+    """A CSV file read and checked against a bank, as an import does before saving."""
+    return check(bank_csv.read(data), bank_texts, bank_topics)
+
+
+def questions(result) -> list[tuple]:
+    """(line, text, answer, topic) of each true/false question a file gave."""
+    assert all(item.kind == "tf" for item in result.items)
+    return [(item.where, item.text, item.answer, item.topic) for item in result.items]
+
+
 def reasons_by_line(result) -> dict[int, list[str]]:
-    return {error.line: list(error.reasons) for error in result.errors}
+    return {skipped.where: list(skipped.reasons) for skipped in result.skipped}
 
 
 # Parser ---------------------------------------------------------------------
@@ -31,19 +46,19 @@ def reasons_by_line(result) -> dict[int, list[str]]:
 
 def test_it_reads_comma_separated_rows_into_questions():
     result = parse_csv(csv_bytes("texto,respuesta,tema", "Lima es la capital de Perú.,verdadero,Capitales"))
-    assert result.error == "" and result.errors == []
-    assert result.questions == [NewQuestion(2, "Lima es la capital de Perú.", True, "Capitales")]
+    assert result.error == "" and result.skipped == []
+    assert questions(result) == [(2, "Lima es la capital de Perú.", True, "Capitales")]
 
 
 def test_it_reads_semicolons_and_a_bom_as_spanish_excel_writes_them():
     data = "\ufefftexto;respuesta;tema\r\nEl Ebro pasa por Zaragoza, Logroño y Tortosa;Sí;Ríos\r\n".encode()
     result = parse_csv(data)
-    assert result.questions == [NewQuestion(2, "El Ebro pasa por Zaragoza, Logroño y Tortosa", True, "Ríos")]
+    assert questions(result) == [(2, "El Ebro pasa por Zaragoza, Logroño y Tortosa", True, "Ríos")]
 
 
 def test_header_names_are_case_insensitive_in_any_order_and_tema_is_optional():
     result = parse_csv(csv_bytes("Respuesta,TEXTO", "falso,Madrid está en Portugal."))
-    assert result.questions == [NewQuestion(2, "Madrid está en Portugal.", False, "")]
+    assert questions(result) == [(2, "Madrid está en Portugal.", False, "")]
 
 
 @pytest.mark.parametrize(
@@ -53,7 +68,7 @@ def test_header_names_are_case_insensitive_in_any_order_and_tema_is_optional():
 )
 def test_it_accepts_every_spelling_of_an_answer(value, expected):
     result = parse_csv(csv_bytes("texto,respuesta", f"Una afirmación,{value}"))
-    assert [q.respuesta for q in result.questions] == [expected]
+    assert [q.answer for q in result.items] == [expected]
 
 
 def test_bad_rows_are_listed_with_their_line_and_reason_and_good_rows_still_import():
@@ -70,7 +85,7 @@ def test_bad_rows_are_listed_with_their_line_and_reason_and_good_rows_still_impo
             "Otra buena,f,",
         )
     )
-    assert [q.texto for q in result.questions] == ["Buena pregunta", "Otra buena"]
+    assert [q.text for q in result.items] == ["Buena pregunta", "Otra buena"]
     assert reasons_by_line(result) == {
         3: ["Falta el texto de la pregunta."],
         4: ["El texto tiene 301 caracteres (máximo 300)."],
@@ -78,7 +93,7 @@ def test_bad_rows_are_listed_with_their_line_and_reason_and_good_rows_still_impo
         6: ["Falta la respuesta (verdadero o falso)."],
         7: ["El tema tiene 61 caracteres (máximo 60)."],
     }
-    assert result.errors[1].texto == long_text
+    assert result.skipped[1].text == long_text
 
 
 def test_a_row_can_have_several_reasons():
@@ -90,14 +105,14 @@ def test_a_row_can_have_several_reasons():
 
 def test_an_unquoted_separator_inside_the_text_is_explained():
     result = parse_csv(csv_bytes("texto,respuesta,tema", "Lima, capital de Perú,v,Capitales"))
-    assert result.questions == []
-    assert "más columnas que la cabecera" in result.errors[0].reasons[0]
+    assert result.items == []
+    assert "más columnas que la cabecera" in result.skipped[0].reasons[0]
 
 
 def test_line_numbers_follow_the_file_across_blank_lines_and_quoted_newlines():
     result = parse_csv(csv_bytes("texto,respuesta", "", '"Dos\nlíneas",v', "   ", ",,", "Mala,x"))
-    assert [q.line for q in result.questions] == [3]
-    assert [e.line for e in result.errors] == [7]
+    assert [q.where for q in result.items] == [3]
+    assert [e.where for e in result.skipped] == [7]
 
 
 def test_duplicates_against_the_bank_and_within_the_file_are_row_errors():
@@ -111,7 +126,7 @@ def test_duplicates_against_the_bank_and_within_the_file_are_row_errors():
         ),
         bank_texts=["Bogotá es la capital de Colombia."],
     )
-    assert [q.line for q in result.questions] == [2, 5]
+    assert [q.where for q in result.items] == [2, 5]
     assert reasons_by_line(result) == {
         3: ["Repite la pregunta de la línea 2."],
         4: ["Ya está en el banco de preguntas."],
@@ -120,7 +135,7 @@ def test_duplicates_against_the_bank_and_within_the_file_are_row_errors():
 
 def test_a_bad_row_does_not_make_a_later_identical_row_a_duplicate():
     result = parse_csv(csv_bytes("texto,respuesta", "París está en Francia,quizás", "París está en Francia,v"))
-    assert [q.line for q in result.questions] == [3]
+    assert [q.where for q in result.items] == [3]
 
 
 def test_normalising_ignores_case_spacing_and_final_period_but_not_accents():
@@ -132,12 +147,12 @@ def test_normalising_ignores_case_spacing_and_final_period_but_not_accents():
 def test_topics_take_the_spelling_already_in_the_bank():
     data = csv_bytes("texto,respuesta,tema", "A,v,capitales", "B,v,RÍOS", "C,v,ríos")
     result = parse_csv(data, bank_topics=["Capitales"])
-    assert [q.tema for q in result.questions] == ["Capitales", "RÍOS", "RÍOS"]
+    assert [q.topic for q in result.items] == ["Capitales", "RÍOS", "RÍOS"]
 
 
 def test_the_apostrophe_the_export_adds_before_a_formula_is_removed():
     result = parse_csv(csv_bytes("texto,respuesta,tema", "'-5 es menor que 0,v,'=Números", "'Hola' dijo,v,"))
-    assert [(q.texto, q.tema) for q in result.questions] == [("-5 es menor que 0", "=Números"), ("'Hola' dijo", "")]
+    assert [(q.text, q.topic) for q in result.items] == [("-5 es menor que 0", "=Números"), ("'Hola' dijo", "")]
 
 
 @pytest.mark.parametrize(
@@ -157,20 +172,20 @@ def test_the_apostrophe_the_export_adds_before_a_formula_is_removed():
 def test_whole_file_problems_import_nothing_and_say_why(data, message):
     result = parse_csv(data)
     assert message in result.error
-    assert result.questions == [] and result.errors == []
+    assert result.items == [] and result.skipped == []
 
 
 def test_empty_trailing_header_columns_are_ignored():
     result = parse_csv(csv_bytes("texto;respuesta;tema;;", "Una;v;;;"))
-    assert [q.texto for q in result.questions] == ["Una"]
+    assert [q.text for q in result.items] == ["Una"]
 
 
 def test_a_file_with_too_many_rows_is_refused():
     rows = [f"Pregunta {i},v" for i in range(MAX_ROWS)]
-    assert len(parse_csv(csv_bytes("texto,respuesta", *rows)).questions) == MAX_ROWS
+    assert len(parse_csv(csv_bytes("texto,respuesta", *rows)).items) == MAX_ROWS
     result = parse_csv(csv_bytes("texto,respuesta", *rows, "Una más,v"))
     assert result.error == f"El archivo tiene más de {MAX_ROWS} preguntas: divídelo en varios."
-    assert result.questions == []
+    assert result.items == []
 
 
 # Pages ----------------------------------------------------------------------
@@ -233,13 +248,13 @@ def test_uploading_imports_good_rows_as_own_questions_and_lists_the_bad_ones(ali
     response = upload(alice_client, data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "2 importadas, 3 con errores" in body
+    assert "2 importadas, 3 sin importar" in body
     mine = Pregunta.objects.filter(propietario=alice).exclude(pk=pregunta.pk).order_by("texto")
     assert [(p.texto, p.respuesta, p.tema) for p in mine] == [
         ("Lima es la capital de Bolivia.", False, "Capitales"),
         ("Quito es la capital de Ecuador.", True, "Capitales"),
     ]
-    assert [(e.line, e.reasons) for e in response.context["result"].errors] == [
+    assert [(e.where, e.reasons) for e in response.context["result"].skipped] == [
         (3, ("Ya está en el banco de preguntas.",)),
         (4, ("Ya está en el banco de preguntas.",)),
         (6, ("Falta la respuesta (verdadero o falso).",)),
@@ -250,8 +265,8 @@ def test_uploading_imports_good_rows_as_own_questions_and_lists_the_bad_ones(ali
 @pytest.mark.django_db
 def test_importing_the_same_file_twice_adds_nothing_the_second_time(alice_client, alice):
     data = csv_bytes("texto,respuesta", "Una,v", "Dos,f")
-    assert "2 importadas, 0 con errores" in upload(alice_client, data).content.decode()
-    assert "0 importadas, 2 con errores" in upload(alice_client, data).content.decode()
+    assert "2 importadas, 0 sin importar" in upload(alice_client, data).content.decode()
+    assert "0 importadas, 2 sin importar" in upload(alice_client, data).content.decode()
     assert Pregunta.objects.filter(propietario=alice).count() == 2
 
 
@@ -283,13 +298,15 @@ def test_row_errors_show_user_text_as_text_without_inline_scripts_or_styles(alic
 
 
 @pytest.mark.django_db
-def test_template_download_has_a_header_and_two_rows_that_import_cleanly(alice_client):
+def test_template_download_has_the_header_and_an_example_of_each_kind_that_imports_cleanly(alice_client):
     response = alice_client.get(reverse("preguntas:plantilla_csv"))
     assert 'filename="plantilla-preguntas.csv"' in response["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0] == ["texto", "respuesta", "tema"] and len(rows) == 3
+    assert rows[0] == ["tipo", "texto", "respuesta", "opciones", "tema", "explicacion"]
     result = parse_csv(response.content)
-    assert len(result.questions) == 2 and result.errors == []
+    assert result.skipped == []
+    assert sorted({q.kind for q in result.items}) == ["choice", "multi", "number", "poll", "tf"]
+    assert len(result.items) == len(rows) - 1
 
 
 @pytest.mark.django_db
@@ -299,13 +316,13 @@ def test_export_holds_own_and_shared_questions_defused_and_reimports_the_same(al
     response = alice_client.get(reverse("preguntas:exportar_csv"))
     assert 'filename="preguntas.csv"' in response["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0] == ["texto", "respuesta", "tema"]
+    assert rows[0] == ["tipo", "texto", "respuesta", "opciones", "tema", "explicacion"]
     assert sorted(rows[1:]) == [
-        ["'=HYPERLINK(\"http://x\")", "falso", "'@Trampas"],
-        ["Bogotá es la capital de Colombia.", "verdadero", "Capitales"],
+        ["vf", "'=HYPERLINK(\"http://x\")", "falso", "", "'@Trampas", ""],
+        ["vf", "Bogotá es la capital de Colombia.", "verdadero", "", "Capitales", ""],
     ]
     result = parse_csv(response.content)
-    assert sorted((q.texto, q.respuesta, q.tema) for q in result.questions) == [
+    assert sorted((q.text, q.answer, q.topic) for q in result.items) == [
         ("=HYPERLINK(\"http://x\")", False, "@Trampas"),
         ("Bogotá es la capital de Colombia.", True, "Capitales"),
     ]

@@ -114,6 +114,8 @@ def pages(world):
         ("preguntas:importar", [], "get", all_teachers),
         ("preguntas:plantilla_csv", [], "get", all_teachers),
         ("preguntas:exportar_csv", [], "get", all_teachers),
+        ("preguntas:exportar", ["gift"], "get", all_teachers),
+        ("preguntas:exportar", ["kahoot"], "get", all_teachers),
         ("preguntas:cuestionarios", [], "get", all_teachers),
         ("preguntas:cuestionario", [quiz.pk if quiz else 0], "get", owner_only),
         ("preguntas:cuestionario_editar", [quiz.pk if quiz else 0], "get", post_only),

@@ -18,7 +18,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from preguntas.game import bank, roster
+from preguntas.game import formats, roster
+from preguntas.game.formats import bank_csv
 from preguntas.game.csv_files import FORMULA_STARTS, text_cell
 from tests.factories import AlumnoFactory, AulaFactory, CuestionarioFactory, PreguntaFactory, RespuestaFactory, RondaFactory
 
@@ -95,11 +96,24 @@ def test_the_roster_export_imports_back_unchanged(client, alice, hostile_classro
 
 def test_the_bank_export_imports_back_unchanged(client, alice, hostile_classroom):
     client.force_login(alice)
-    result = bank.parse_csv(download(client, "exportar_csv", hostile_classroom).encode())
-    assert result.errors == [] and result.error == ""
-    assert sorted((q.texto.strip(), q.tema.strip()) for q in result.questions) == sorted(
+    result = formats.check(bank_csv.read(download(client, "exportar_csv", hostile_classroom).encode()))
+    assert result.skipped == [] and result.error == ""
+    assert sorted((q.text.strip(), q.topic.strip()) for q in result.items) == sorted(
         (text.strip(), text.strip()) for text in HOSTILE
     )
+
+
+def test_every_text_of_the_kahoot_download_is_a_string_cell_never_a_formula(client, alice, hostile_classroom):
+    client.force_login(alice)
+    response = client.get(reverse("preguntas:exportar", args=["kahoot"]))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml and 't="e"' not in sheet_xml
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    questions = {cell.value: cell for cell in sheet["B"][8:]}
+    for text in HOSTILE:
+        assert questions[text].data_type == "s", text
+        assert questions[text].quotePrefix == (text[:1] in "=+-@'"), text
 
 
 @pytest.mark.parametrize("name", ["resultados_xlsx", "cuaderno_xlsx"])

@@ -108,6 +108,7 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
         "preguntas:importar": {"POST": {"archivo": "texto,respuesta\nUna,v\n"}},
         "preguntas:plantilla_csv": {},
         "preguntas:exportar_csv": {},
+        "preguntas:exportar": {"path": {"formato": "gift"}},
         "usuarios:login": {"GET": {"next": "/aulas/"}, "POST": {"username": "alice", "password": PASSWORD, "next": "/aulas/"}},
         "usuarios:logout": {"POST": {"next": "/aulas/"}},
         "usuarios:password_change": {
