@@ -63,7 +63,7 @@ def copy(user, shared: Pregunta) -> Pregunta:
     existing = Pregunta.objects.filter(propietario=user, copiada_de=shared, archivada=False).first()
     if existing:
         return existing
+    content = {name: getattr(shared, name) for name in Pregunta.COPIED}  # options, number, image…
     return Pregunta.objects.create(
-        tipo=shared.tipo, texto=shared.texto, respuesta=shared.respuesta, tema=shared.tema,
-        propietario=user, copiada_de=shared,
+        **content, respuesta=shared.respuesta, tema=shared.tema, propietario=user, copiada_de=shared,
     )

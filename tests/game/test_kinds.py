@@ -125,3 +125,13 @@ def test_true_false_reads_the_words_teachers_write():
         True, True, True, True, False, False, False, None
     ]
     assert tf.from_text(tf.to_text(True)) is True and tf.from_text(tf.to_text(False)) is False
+
+
+def test_a_teachers_copy_of_a_shared_question_keeps_its_options_number_and_explanation(db, alice):
+    from preguntas.game import bank
+
+    shared = ChoiceFactory(propietario=None, explicacion="El Tajo mide 1007 km.")
+    own = bank.copy(alice, shared)
+    assert (own.tipo, own.opciones, own.explicacion, own.copiada_de) == ("choice", shared.opciones, shared.explicacion, shared)
+    number = bank.copy(alice, NumberFactory(propietario=None, numero=3.14, tolerancia=0.01))
+    assert (number.numero, number.tolerancia) == (3.14, 0.01)
