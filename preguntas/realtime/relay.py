@@ -3,12 +3,9 @@
 Waking one consumer per socket through the channel layer costs about 8x a plain
 broadcast at 2,000 sockets (docs/performance.md). Instead, each process keeps one
 relay per classroom with local sockets: the relay alone is a member of the
-classroom's group and hands every frame to the process's sockets itself. Frames
+classroom's groups and hands every frame to the process's sockets itself. Frames
 arrive encoded once, as text. Other events go to the consumers they name
 (``protocol``: ``to``), whose ``dispatch`` calls the handler named after the event.
-The relay joins the classroom's teacher group only while a teacher socket of the
-classroom is open in its process: the answers, presence and round events for the
-teacher do not reach the processes that hold only students.
 """
 
 import asyncio
@@ -31,7 +28,6 @@ class Relay:
         self.layer = get_channel_layer()
         self.channel = None
         self.task = None
-        self.hears_teachers = False  # a member of the teacher group
         self.lock = asyncio.Lock()
         self.split_sent = 0.0  # when a teacher socket here last sent the class its live split
 
@@ -43,25 +39,19 @@ class Relay:
             if self.task is None:
                 self.channel = await self.layer.new_channel()
                 await self.layer.group_add(self.group, self.channel)
-                self.task = asyncio.ensure_future(self._pump(self.channel))
-            if self.teachers and not self.hears_teachers:
                 await self.layer.group_add(self.teacher_group, self.channel)
-                self.hears_teachers = True
+                self.task = asyncio.ensure_future(self._pump(self.channel))
 
     async def remove(self, consumer) -> None:
         async with self.lock:
             self.members.discard(consumer)
             self.teachers.discard(consumer)
-            if self.task is None:
-                return
-            if self.hears_teachers and not self.teachers:
-                self.hears_teachers = False
-                await self.layer.group_discard(self.teacher_group, self.channel)
-            if self.members:
+            if self.members or self.task is None:
                 return
             self.task.cancel()
             self.task = None
             await self.layer.group_discard(self.group, self.channel)
+            await self.layer.group_discard(self.teacher_group, self.channel)
             if relays().get(self.group) is self:
                 del relays()[self.group]
 
