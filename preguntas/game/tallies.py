@@ -39,6 +39,40 @@ def counts(ronda: Ronda) -> Counts:
     return result
 
 
+class Running:
+    """A round's counts kept in memory by a teacher's socket: read once from the database, then
+    added to answer by answer as each batch of answers is stored. A student counts once, so an
+    answer both read and reported afterwards is not counted twice."""
+
+    def __init__(self, ronda: Ronda | None):
+        self.counts = Counts(ronda)
+        self.students: set[int] = set()
+
+    def add(self, alumno_id: int, stored) -> None:
+        if alumno_id not in self.students:
+            self.students.add(alumno_id)
+            self.counts.add(stored)
+
+
+def running(ronda: Ronda | None) -> Running:
+    """A round's answers so far, by student, to keep counting in memory."""
+    result = Running(ronda)
+    if ronda is not None:
+        for alumno_id, stored in Respuesta.objects.filter(ronda=ronda).values_list("alumno_id", "valor"):
+            result.add(alumno_id, stored)
+    return result
+
+
+def answered(ronda: Ronda) -> int:
+    """How many students have answered a round, as the database says."""
+    return Respuesta.objects.filter(ronda=ronda).count()
+
+
+def connected_count(aula: Aula) -> int:
+    """Students of the classroom with at least one open socket."""
+    return aula.alumnos.conectados().count()
+
+
 @dataclass
 class Tally:
     round_id: int | None
@@ -53,7 +87,7 @@ class Tally:
 def tally(aula: Aula, ronda: Ronda | None, connected: int | None = None) -> Tally:
     """A round's counts so far, and how many students are connected (counted, unless given)."""
     if connected is None:
-        connected = aula.alumnos.conectados().count()
+        connected = connected_count(aula)
     return Tally(ronda.pk if ronda else None, counts(ronda) if ronda else Counts(None), connected)
 
 

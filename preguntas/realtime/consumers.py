@@ -25,6 +25,7 @@ from preguntas.realtime.presence import PROCESS_ID, heartbeat
 from preguntas.realtime.relay import relay_for
 
 ROSTER_INTERVAL = 1.0  # seconds between two roster frames to a teacher
+CHECK_AFTER = 1.0  # seconds of quiet answers before a teacher socket checks its count with the database
 UNKNOWN = object()  # the open round, not read yet
 SPLIT_INTERVAL = 1.0  # seconds between two updates of a split on view, per classroom and process
 DEADLINE_MARGIN = 0.05  # seconds; a timer may wake a hair before the wall clock's deadline
@@ -85,11 +86,15 @@ class AulaConsumer(AsyncWebsocketConsumer):
             # (a tally goes out every interval while answers flow, presence changes seldom).
             self._connected: int | None = None
             self._presence_changes = 0
-            # The open round, as last read; read again when a round opens, closes or changes
-            # (events from every teacher socket of the classroom), not with every tally.
+            # The open round and its counts, as last read; read again when a round opens, closes
+            # or changes (events from every teacher socket of the classroom), not with every tally.
+            # In between, the counts grow in memory from the answers stored (`answers.stored`).
             self._round = None
+            self._running = tallies.Running(None)
             self._round_changes = 0
             self._round_known_at = -1  # the count of changes when ``_round`` was read
+            self._check_task = None
+            self._unchecked = False  # answers counted in memory since the database was last read
             self._roster_sent = 0.0
             self._flush_task = None
             self._deadline_task = None
@@ -105,7 +110,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
             await self.relay.remove(self)
         if self.is_teacher:
             heartbeat().closed()
-            for task in (self._flush_task, self._deadline_task):
+            for task in (self._flush_task, self._deadline_task, self._check_task):
                 if task:
                     task.cancel()
         if self.alumno is not None:
@@ -368,7 +373,9 @@ class AulaConsumer(AsyncWebsocketConsumer):
     async def _flush_after_interval(self):
         """Send a tally every interval while events keep coming, and the roster when it
         changed, at most every ROSTER_INTERVAL: a full roster of a big class is costly,
-        and while a class joins it changes all the time."""
+        and while a class joins it changes all the time. The database is read only for
+        what changed: the round (with its counts), presence, the roster; answers are
+        counted in memory."""
         loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(settings.QRT_TALLY_INTERVAL_MS / 1000)
@@ -377,34 +384,68 @@ class AulaConsumer(AsyncWebsocketConsumer):
             if with_roster:
                 self._roster_dirty, self._roster_sent = False, loop.time()
             changes, round_changes = self._presence_changes, self._round_changes
-            known = self._round if self._round_known_at == round_changes else UNKNOWN
-            ronda, frames, split = await self._tally_frames(answers_now, with_roster, self._connected, known)
-            if changes == self._presence_changes:  # no change of presence while it was counted
-                self._connected = frames[0]["connected"]
-            if round_changes == self._round_changes:
-                self._round, self._round_known_at = ronda, round_changes
-            for frame in frames:
-                await self._send(frame)
-            if split and loop.time() - self.relay.split_sent >= SPLIT_INTERVAL:
+            ronda, running, connected = self._round, self._running, self._connected
+            roster = None
+            if self._round_known_at != round_changes or connected is None or with_roster:
+                fresh = self._round_known_at != round_changes
+                ronda, running, connected, roster = await self._read_tally(fresh, connected, with_roster)
+                if changes == self._presence_changes:  # no change of presence while it was counted
+                    self._connected = connected
+                if fresh and round_changes == self._round_changes:
+                    self._round, self._running, self._round_known_at = ronda, running, round_changes
+                    self._unchecked = False
+            if ronda is not None and ronda.vencida():
+                ronda, running = None, tallies.Running(None)
+            round_id = ronda.pk if ronda else None
+            # An answer held up (e.g. by a channel-layer outage) may arrive after its round.
+            listed = [a for a in answers_now if a["round"] == round_id]
+            for answer in listed:
+                running.add(answer["student"], answer["value"])
+                self._unchecked = True
+            await self._send(protocol.tally(tallies.Tally(round_id, running.counts, connected), listed))
+            if roster is not None:
+                await self._send(protocol.roster(ronda, roster))
+            if ronda and ronda.reparto_visible and listed and loop.time() - self.relay.split_sent >= SPLIT_INTERVAL:
                 self.relay.split_sent = loop.time()
-                await self._broadcast(split)
+                await self._broadcast(protocol.split(ronda, running.counts))
             if not self._pending_answers and not self._roster_dirty:
+                if self._unchecked:
+                    self._schedule_check()
                 return
 
     @database_sync_to_async
-    def _tally_frames(self, answers_now: list[dict], with_roster: bool, connected: int | None, known):
-        """The open round, the teacher's frames, and the class's split when it is on view and answers came."""
-        ronda = rounds.open_round(self.aula) if known is UNKNOWN else known
-        if ronda is not None and ronda.vencida():
-            ronda = None
-        counts = tallies.tally(self.aula, ronda, connected)
-        # An answer held up (e.g. by a channel-layer outage) may arrive after its round.
-        listed = [a for a in answers_now if a["round"] == counts.round_id]
-        frames = [protocol.tally(counts, listed)]
-        if with_roster:
-            frames.append(protocol.roster(ronda, tallies.roster(self.aula, ronda)))
-        split = protocol.split(ronda, counts.counts) if ronda and ronda.reparto_visible and listed else None
-        return ronda, frames, split
+    def _read_tally(self, fresh: bool, connected: int | None, with_roster: bool):
+        """From the database: the open round and its counts so far (when ``fresh``, else the
+        ones in memory), the students connected (unless known) and the roster (if asked)."""
+        ronda, running = self._round, self._running
+        if fresh:
+            ronda = rounds.open_round(self.aula)
+            running = tallies.running(ronda)
+        if connected is None:
+            connected = tallies.connected_count(self.aula)
+        roster = tallies.roster(self.aula, ronda) if with_roster else None
+        return ronda, running, connected, roster
+
+    def _schedule_check(self):
+        """Once answers go quiet, check the count in memory against the database's."""
+        if self._check_task is not None:
+            self._check_task.cancel()
+        self._check_task = asyncio.ensure_future(self._check_after_quiet())
+
+    async def _check_after_quiet(self):
+        """An `answers.stored` event lost to a channel-layer outage would leave the count
+        short: if the database holds other answers than counted, read the round again."""
+        await asyncio.sleep(CHECK_AFTER)
+        if self._flush_task is not None and not self._flush_task.done():
+            return  # answers still coming: the flush checks again when they stop
+        ronda, running, known_at = self._round, self._running, self._round_known_at
+        if ronda is None or known_at != self._round_changes:
+            return
+        if await database_sync_to_async(tallies.answered)(ronda) != running.counts.answered:
+            self._round_changes += 1
+            self._schedule_flush()
+        elif running is self._running:
+            self._unchecked = False
 
     @database_sync_to_async
     def _teacher_state(self):

@@ -1,6 +1,7 @@
 """The application with a slow database, for widening races between processes. Test only.
 
-- QRT_TEST_TALLY_DELAY: seconds added to each teacher tally query (preguntas.game.tallies.tally);
+- QRT_TEST_TALLY_DELAY: seconds added to each read of a round's counts for a teacher (preguntas.game.tallies.tally
+  on connect, tallies.running when a round opens or changes);
 - QRT_TEST_STORE_DELAY: seconds added to each batch of answers written (preguntas.game.answers.store);
 - QRT_TEST_FAILED_STORES: how many batches of answers fail first, as when the database is down.
 """
@@ -24,6 +25,7 @@ def _slowed(function, delay: float):
 
 if float(os.environ.get("QRT_TEST_TALLY_DELAY", 0)):
     tallies.tally = _slowed(tallies.tally, float(os.environ["QRT_TEST_TALLY_DELAY"]))
+    tallies.running = _slowed(tallies.running, float(os.environ["QRT_TEST_TALLY_DELAY"]))
 if float(os.environ.get("QRT_TEST_STORE_DELAY", 0)):
     answers.store = _slowed(answers.store, float(os.environ["QRT_TEST_STORE_DELAY"]))
 

@@ -67,6 +67,8 @@ async def test_a_round_spans_two_daphne_processes(daphne_process, aula, alice, p
             "right_options": ["true"],
             "true": sum(sent.values()),
             "false": len(sent) - sum(sent.values()),
+            "answered": len(sent),
+            "explanation": None,
         }
 
     await asyncio.gather(*(c.close() for c in [teacher, *students]))
