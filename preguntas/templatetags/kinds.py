@@ -11,9 +11,8 @@ register = template.Library()
 
 @register.filter
 def correct_label(obj) -> str:
-    """The right answer of a question (``respuesta``) or a round (``correcta``), as it reads."""
-    correct = obj.respuesta if hasattr(obj, "respuesta") else obj.correcta
-    return kinds.of(obj).label(correct)
+    """The right answer of a question or a round, as it reads."""
+    return kinds.of(obj).correct_label(obj)
 
 
 @register.filter
