@@ -201,6 +201,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Scripts, styles, images and fonts from this site only, and a WebSocket back to it: no
 # inline scripts, inline event handlers or inline styles, no eval, no framing, no plugins.
+# Math needs nothing more: KaTeX and its fonts are served from here (static/vendor/katex/), and
+# the few style attributes it sets go through the CSSOM, which style-src does not govern
+# (static/js/math.js).
 _CSP = {
     "DIRECTIVES": {
         "default-src": [SELF],
