@@ -124,6 +124,7 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
         "set_language": {"GET": {"next": "/aulas/"}, "POST": {"language": "en", "next": "/aulas/"}},
         "javascript-catalog": {},
         "healthz": {},
+        "media": {"path": {"path": "preguntas/2026/11/no-existe.webp"}},
     }
 
 
