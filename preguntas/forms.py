@@ -247,16 +247,15 @@ class PreguntaForm(QuestionChecks, forms.ModelForm):
         return cleaned
 
     def option_rows(self) -> list[OptionRow]:
-        """The rows the editor shows: what was posted, or the question's options; then empty
-        rows up to the most options a question takes, so that a page without JavaScript can
-        add them (empty rows are left out when saved)."""
+        """The rows the editor shows: what was posted (too many, if so: the teacher picks which
+        to drop), or the question's options; then empty rows up to the most options a question
+        takes, so that a page without JavaScript can add them (empty rows are not saved)."""
         if self.is_bound:
             rows = [row for row in self.fields["opciones"].to_python(self["opciones"].data) if row.text]
         else:
             opciones = self.instance.opciones if isinstance(self.instance.opciones, list) else []
             rows = [OptionRow(str(o.get("id", "")), str(o.get("text", "")), o.get("correct") is True)
                     for o in opciones if isinstance(o, dict)]
-        rows = rows[: options.MAX_OPTIONS]
         keys = {row.key for row in rows}
         free = (f"n{n}" for n in count(1) if f"n{n}" not in keys)
         return rows + [OptionRow(next(free), "", False) for _ in range(options.MAX_OPTIONS - len(rows))]

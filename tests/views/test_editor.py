@@ -277,6 +277,12 @@ def test_a_question_of_the_wrong_shape_is_refused_with_the_kinds_message(alice_c
     assert "la pregunta no se ha guardado" in response.content.decode()
 
 
+def test_seven_options_come_back_for_the_teacher_to_pick_which_to_drop(alice_client):
+    rows = [(f"n{i}", f"Río {i}") for i in range(1, 8)]
+    html = alice_client.post(NEW, question(rows=rows, marked=["n1"])).content.decode()
+    assert re.findall(r'name="opciones" id="opcion-\d" value="([^"]*)"', html) == [f"Río {i}" for i in range(1, 8)]
+
+
 def test_a_refused_post_shows_back_what_was_typed(alice_client):
     rows = [("n1", "Tajo"), ("n2", "Ebro"), ("n3", ""), ("n4", "Duero")]
     html = alice_client.post(NEW, question(tipo="multi", rows=rows)).content.decode()
