@@ -153,6 +153,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Question images, as preguntas/images.py re-encodes them. MEDIA_ROOT: beside the SQLite file in
+# the local demo; in production a directory of its own, backed up with the database
+# (docs/deploy.md). QRT_SERVE_MEDIA: the app serves /media/ itself (QuestionsRT/media.py), as
+# the local demo needs; off, nginx serves it.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+if not MEDIA_ROOT.is_absolute():
+    raise ImproperlyConfigured(f"MEDIA_ROOT must be an absolute path, got {str(MEDIA_ROOT)!r}")
+MEDIA_URL = "/media/"
+QRT_SERVE_MEDIA = env_bool("QRT_SERVE_MEDIA", default=DEBUG)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Bootstrap is served from our own static files: classrooms may have no internet.
@@ -201,6 +211,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Scripts, styles, images and fonts from this site only, and a WebSocket back to it: no
 # inline scripts, inline event handlers or inline styles, no eval, no framing, no plugins.
+# Math needs nothing more: KaTeX and its fonts are served from here (static/vendor/katex/), and
+# the few style attributes it sets go through the CSSOM, which style-src does not govern
+# (static/js/math.js).
 _CSP = {
     "DIRECTIVES": {
         "default-src": [SELF],

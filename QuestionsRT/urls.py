@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("QuestionsRT.health")),
+    path("", include("QuestionsRT.media")),
     path("", include("preguntas.urls")),
 ]

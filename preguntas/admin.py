@@ -1,13 +1,53 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.utils.translation import gettext_lazy as _
 
+from preguntas import images
+from preguntas.forms import QuestionChecks
 from preguntas.models import Alumno, Aula, Cuestionario, CuestionarioPregunta, Pregunta, Respuesta, Ronda
+
+
+class PreguntaAdminForm(QuestionChecks, forms.ModelForm):
+    """The editor's checks (preguntas/forms.py), with the options as their stored JSON."""
+
+    imagen = forms.FileField(
+        label=_("imagen"), required=False, widget=AdminFileWidget(attrs={"accept": images.ACCEPT}),
+        help_text=_("JPEG, PNG, WebP o GIF, hasta 5 MB: se guarda reducida, como WebP y sin metadatos."),
+    )
+
+    class Meta:
+        model = Pregunta
+        fields = "__all__"
+        help_texts = {
+            "opciones": _(
+                'Elección, varias respuestas o encuesta: [{"id": 1, "text": "Tajo", "correct": true}, …]. '
+                "Una opción conserva su id; una nueva lleva el mayor id + 1."
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if "tipo" in cleaned and "opciones" in cleaned:
+            self.check_answer(cleaned, cleaned["opciones"])
+        self.check_image_text(cleaned)
+        return cleaned
 
 
 @admin.register(Pregunta)
 class PreguntaAdmin(admin.ModelAdmin):
-    list_display = ["texto", "respuesta", "tema", "propietario", "actualizada"]
-    list_filter = ["tema", "respuesta", "propietario"]
+    form = PreguntaAdminForm
+    list_display = ["texto", "tipo", "tema", "propietario", "actualizada"]
+    list_filter = ["tipo", "tema", "propietario"]
     search_fields = ["texto", "tema"]
+    readonly_fields = ["creada", "actualizada"]
+    autocomplete_fields = ["copiada_de"]
+    fieldsets = [
+        (None, {"fields": ["tipo", "texto", "tema", "propietario"]}),
+        (_("Respuesta correcta"), {"fields": ["respuesta", "opciones", "numero", "tolerancia", "explicacion"]}),
+        (_("Imagen"), {"fields": ["imagen", "imagen_alt"]}),
+        (_("Historia"), {"fields": ["copiada_de", "archivada", "creada", "actualizada"]}),
+    ]
 
 
 class RondaInline(admin.TabularInline):

@@ -21,6 +21,8 @@ _SETTINGS_VARIABLES = (
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "STATIC_ROOT",
+    "MEDIA_ROOT",
+    "QRT_SERVE_MEDIA",
 )
 
 
@@ -132,6 +134,18 @@ def test_production_values_come_from_the_environment(tmp_path):
     assert values["STATIC_ROOT"] == str(tmp_path)
     assert values["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert values["WHITENOISE_USE_FINDERS"] is False
+
+
+def test_in_production_nginx_serves_the_images_unless_the_app_is_told_to(tmp_path):
+    values = production_settings("MEDIA_ROOT", "MEDIA_URL", "QRT_SERVE_MEDIA", MEDIA_ROOT=str(tmp_path))
+    assert values == {"MEDIA_ROOT": str(tmp_path), "MEDIA_URL": "/media/", "QRT_SERVE_MEDIA": False}
+    assert production_settings("QRT_SERVE_MEDIA", QRT_SERVE_MEDIA="1") == {"QRT_SERVE_MEDIA": True}
+
+
+def test_a_relative_media_root_stops_the_start_up():
+    result = manage("check", MEDIA_ROOT="media")
+    assert result.returncode != 0
+    assert "MEDIA_ROOT must be an absolute path" in result.stderr
 
 
 def test_the_login_lockout_comes_from_the_environment():

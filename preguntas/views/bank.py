@@ -31,8 +31,9 @@ def export_url(code: str) -> str:
 def pregunta_editar(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a question, or edit one of the teacher's own (shared ones are read-only)."""
     pregunta = get_object_or_404(Pregunta, pk=pk, propietario=request.user, archivada=False) if pk else None
-    form = PreguntaForm(request.POST or None, instance=pregunta, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = PreguntaForm(request.POST if posted else None, request.FILES if posted else None, instance=pregunta, user=request.user)
+    if posted and form.is_valid():
         form.instance.propietario = request.user
         form.save()
         messages.success(request, _("Pregunta guardada."))

@@ -101,7 +101,12 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
         "preguntas:pregunta_nueva": {"POST": {"texto": "Lima es la capital de Perú.", "respuesta": "True", "tema": "Capitales"}},
         "preguntas:pregunta_editar": {
             "path": {"pk": values["pregunta"]},
-            "POST": {"texto": "Quito es la capital de Ecuador.", "respuesta": "False", "tema": "Capitales"},
+            "POST": {
+                "texto": "¿Qué río pasa por Zaragoza?", "tipo": "choice", "tema": "Ríos",
+                "opciones": ["Ebro", "Tajo", "Duero"], "opciones_clave": ["1", "n1", "n2"], "opciones_correcta": "1",
+                "respuesta": "True", "numero": "3,14", "tolerancia": "0,5", "explicacion": "Zaragoza está a orillas del Ebro.",
+                "imagen": "", "imagen_alt": "Mapa", "quitar_imagen": "on",
+            },
         },
         "preguntas:preguntas_borrar": {"POST": {"pregunta": values["pregunta"]}},
         "preguntas:pregunta_copiar": {"path": {"pk": values["pregunta"]}},
@@ -125,6 +130,7 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
         "set_language": {"GET": {"next": "/aulas/"}, "POST": {"language": "en", "next": "/aulas/"}},
         "javascript-catalog": {},
         "healthz": {},
+        "media": {"path": {"path": "preguntas/2026/11/no-existe.webp"}},
     }
 
 
