@@ -41,15 +41,21 @@ def push(teacher, text):
     items = [li for li in find_all(teacher, "#banco li[data-question]")
              if li.find_element("css selector", ".pregunta").text.startswith(text)]
     assert items, f"no question starting «{text}» in the bank"
-    items[0].find_element("css selector", ".btn-enviar").click()
+    click(teacher, items[0].find_element("css selector", ".btn-enviar"))
 
 
 def wait_count(driver, key, n):
     wait_until(driver, lambda d: content(d, f"#cuenta-{key}") == str(n), f"#cuenta-{key} never became {n}")
 
 
+def click(driver, element):
+    """A real click, on an element first scrolled to the middle of the screen (the panel is long)."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+    element.click()
+
+
 def close(teacher):
-    find(teacher, "#btn-cerrar").click()
+    click(teacher, find(teacher, "#btn-cerrar"))
     wait_visible(teacher, "#revelada")
 
 
@@ -78,13 +84,13 @@ def test_students_answer_every_kind_on_phones_and_the_teacher_sees_it_live(live_
             "Duero", "Tajo", "Guadiana", "Guadalquivir"]
     settled(ana)
     assert axe_violations(ana) == [] and overflow(ana) is None
-    screenshot(ana, "tipo-opciones")
+    screenshot(ana, "tipo-opciones.png")
     option(ana, "Tajo").send_keys(Keys.ENTER)  # by keyboard
     option(beto, "Duero").click()
     wait_text(ana, "#estado-envio", "Respuesta enviada: Tajo")
     wait_count(teacher, "2", 1)
     wait_count(teacher, "1", 1)
-    screenshot(teacher, "tipo-panel")
+    screenshot(teacher, "tipo-panel.png")
     close(teacher)
     assert [el.get_attribute("id") for el in find_all(teacher, ".barra-etiqueta.correcta")] == ["etiqueta-2"]
     wait_text(teacher, "#revelada", "Respuesta correcta: Tajo")
@@ -128,7 +134,7 @@ def test_students_answer_every_kind_on_phones_and_the_teacher_sees_it_live(live_
     wait_text(projector, "#revelada", "Respuesta correcta: 2")
     assert len(find_all(projector, "#barras .barra-fila")) >= 2
     assert find_all(projector, "#barras .barra-etiqueta.correcta")
-    screenshot(projector, "tipo-numero")
+    screenshot(projector, "tipo-numero.png")
 
     # A poll: votes counted, nobody right or wrong.
     push(teacher, POLL)

@@ -99,11 +99,14 @@ def test_a_number_is_right_within_its_tolerance():
 def test_a_number_round_draws_its_answers_as_a_histogram_marking_the_right_range():
     number = kinds.get("number")
     bins = number.spread(NUMBER, [3.14, 3.0, 3.2, 4, 1])
-    assert sum(b["n"] for b in bins) == 5 and len(bins) == number.BINS
+    assert sum(b["n"] for b in bins) == 5 and len(bins) <= number.BINS + 1
+    assert [(b["from"], b["to"]) for b in bins][:2] == [(1, 1.5), (1.5, 2)]  # round widths
     assert [b["n"] for b in bins if b["right"]] == [3]  # 3.0, 3.14 and 3.2 share the bar holding 3.14
-    assert bins[0]["from"] == 1 and bins[-1]["to"] == 4
-    assert number.spread(NUMBER, []) == [{"from": 3.135, "to": 3.145, "n": 0, "right": True}] or all(
-        b["n"] == 0 for b in number.spread(NUMBER, []))
+    assert bins[0]["from"] == 1 and bins[-1]["to"] >= 4
+    whole = number.spread(question("number", numero=17, tolerancia=0), [17, 17, 16, 19, 5])
+    assert all(float(b["to"] - b["from"]).is_integer() for b in whole)  # whole numbers, whole bars
+    assert sum(b["n"] for b in whole if b["right"]) >= 2 and not whole[0]["right"]  # the 17s, not the 5
+    assert all(b["n"] == 0 for b in number.spread(NUMBER, []))
 
 
 @pytest.mark.parametrize("opciones, n_problems", [

@@ -12,7 +12,7 @@ FIELD = "number"
 SCORED = True
 
 LIMIT = 1e12  # larger answers are typing slips, not numbers a class is asked for
-BINS = 6  # the histogram's most bars
+BINS = 6  # about how many bars the histogram has (one more when the answers end on a bar's edge)
 
 
 def problems(q) -> list[str]:
@@ -68,28 +68,38 @@ def wire_counts(counts: dict[str, int]) -> dict:
 
 
 def spread(q, values: list[float]) -> list[dict]:
-    """Up to ``BINS`` bars of equal width from the lowest answer to the highest (and the right
-    number); each says how many answers fell in it and whether it holds the right range."""
+    """About ``BINS`` bars of a round width (1, 2, 2.5 or 5 times a power of ten; a whole number
+    when every answer is one) from the lowest answer to the highest (and the right range); each
+    says how many answers fell in it and whether it holds part of the right range."""
     values = [v for v in values if _is_number(v)]
-    low = min(values + [q.numero - q.tolerancia])
-    high = max(values + [q.numero + q.tolerancia])
+    right_low, right_high = q.numero - q.tolerancia, q.numero + q.tolerancia
+    low, high = min(values + [right_low]), max(values + [right_high])
     if low == high:
         return [{"from": low, "to": high, "n": len(values), "right": True}]
-    width = (high - low) / BINS
-    bins = [
-        {"from": low + i * width, "to": low + (i + 1) * width, "n": 0,
-         "right": low + i * width <= q.numero + q.tolerancia and q.numero - q.tolerancia <= low + (i + 1) * width}
-        for i in range(BINS)
-    ]
-    for v in values:
-        bins[min(int((v - low) / width), BINS - 1)]["n"] += 1
+    whole = all(float(x).is_integer() for x in values + [right_low, right_high])
+    width = _round_width((high - low) / BINS, whole)
+    start = math.floor(low / width) * width
+    count = max(1, min(BINS + 1, math.ceil((high - start) / width + 1e-9)))
+    if start + count * width <= high:  # the highest answer opens a bar of its own
+        count += 1
+    bins = [{"from": _round(start + i * width), "to": _round(start + (i + 1) * width), "n": 0} for i in range(count)]
     for b in bins:
-        b["from"], b["to"] = _round(b["from"]), _round(b["to"])
+        b["right"] = b["from"] <= right_high and right_low < b["to"]
+    for v in values:
+        bins[min(int((v - start) / width + 1e-9), count - 1)]["n"] += 1
     return bins
 
 
+def _round_width(raw: float, whole: bool) -> float:
+    if whole and raw <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(raw))
+    steps = (1, 2, 5, 10) if whole and power < 10 else (1, 2, 2.5, 5, 10)
+    return next(step * power for step in steps if step * power >= raw)
+
+
 def _round(x: float) -> float:
-    return float(f"{x:.6g}")
+    return float(f"{x:.10g}")
 
 
 def chance(q) -> None:
