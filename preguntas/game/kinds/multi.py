@@ -6,6 +6,7 @@ All or nothing: an answer is right when it picks exactly the right options, no m
 from django.utils.translation import gettext as _
 
 from preguntas.game.errors import GameError
+from preguntas.game.kinds import choice
 from preguntas.game.kinds import options as opts
 
 CODE = "multi"
@@ -43,16 +44,10 @@ def is_right(q, stored: list[int]) -> bool:
     return sorted(stored) == sorted(opts.right_ids(q))
 
 
-def right_options(q) -> list[str]:
-    return [str(i) for i in opts.right_ids(q)]
-
-
-def reveal(q) -> dict:
-    return {"correct_options": opts.right_ids(q)}
-
-
-def spread(q, values) -> None:
-    return None
+right_options = choice.right_options
+reveal = choice.reveal
+spread = choice.spread
+correct_label = choice.correct_label
 
 
 def chance(q) -> float:
@@ -63,6 +58,3 @@ def chance(q) -> float:
 def label(q, stored: list[int]) -> str:
     return opts.texts(q, stored)
 
-
-def correct_label(q) -> str:
-    return opts.texts(q, opts.right_ids(q))
