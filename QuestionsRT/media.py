@@ -7,7 +7,7 @@ one as anything but the type its name says.
 """
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -15,7 +15,10 @@ from django.views.static import serve
 
 @require_safe
 def media(request: HttpRequest, path: str) -> HttpResponse:
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError:  # a name the file system refuses (too long, …) names no image
+        raise Http404 from None
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
