@@ -5,7 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from preguntas import images
 from preguntas.forms import QuestionChecks
+from preguntas.game import kinds
 from preguntas.models import Alumno, Aula, Cuestionario, CuestionarioPregunta, Pregunta, Respuesta, Ronda
+
+
+@admin.display(description=_("respuesta correcta"))
+def respuesta_correcta(ronda: Ronda) -> str:
+    """A round's right answer, as its kind reads it."""
+    return kinds.of(ronda).correct_label(ronda)
+
+
+@admin.display(description=_("respuesta"))
+def respuesta(answer: Respuesta) -> str:
+    """An answer, as its round's kind reads it."""
+    return kinds.of(answer.ronda).label(answer.ronda, answer.valor)
 
 
 class PreguntaAdminForm(QuestionChecks, forms.ModelForm):
@@ -52,7 +65,7 @@ class PreguntaAdmin(admin.ModelAdmin):
 
 class RondaInline(admin.TabularInline):
     model = Ronda
-    fields = ["texto", "correcta", "abierta", "limite", "cierre", "cerrada"]
+    fields = ["texto", "tipo", respuesta_correcta, "abierta", "limite", "cierre", "cerrada"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -76,7 +89,7 @@ class AulaAdmin(admin.ModelAdmin):
 
 class RespuestaInline(admin.TabularInline):
     model = Respuesta
-    fields = ["alumno", "valor", "recibida"]
+    fields = ["alumno", respuesta, "recibida"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -84,16 +97,17 @@ class RespuestaInline(admin.TabularInline):
 
 @admin.register(Ronda)
 class RondaAdmin(admin.ModelAdmin):
-    list_display = ["texto", "aula", "correcta", "abierta", "cerrada"]
-    list_filter = ["aula"]
+    list_display = ["texto", "aula", "tipo", respuesta_correcta, "abierta", "cerrada"]
+    list_filter = ["tipo", "aula"]
+    readonly_fields = [respuesta_correcta]
     search_fields = ["texto", "aula__nombre", "aula__codigo"]
     inlines = [RespuestaInline]
 
 
 @admin.register(Respuesta)
 class RespuestaAdmin(admin.ModelAdmin):
-    list_display = ["alumno", "ronda", "valor", "recibida"]
-    list_filter = ["valor", "ronda__aula"]
+    list_display = ["alumno", "ronda", respuesta, "recibida"]
+    list_filter = ["ronda__tipo", "ronda__aula"]
     search_fields = ["alumno__nombre", "ronda__texto"]
     list_select_related = ["alumno", "ronda"]
 

@@ -425,3 +425,19 @@ def test_the_admin_re_encodes_an_image_and_asks_for_its_text(staff_client):
     assert "Describe la imagen en pocas palabras" in response.content.decode()
     staff_client.post(url, admin_post(imagen=image_upload(), imagen_alt="Mapa"))
     assert Pregunta.objects.get().imagen.name.endswith(".webp")
+
+
+def test_the_admin_lists_rounds_and_answers_of_every_kind_as_their_kind_reads_them(client, alice):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import MultiFactory, RespuestaFactory, RondaFactory
+
+    root = get_user_model().objects.create_superuser("raiz", password="contrasena-segura")
+    client.force_login(root)
+    ronda = RondaFactory(pregunta=MultiFactory(propietario=alice))
+    RespuestaFactory(ronda=ronda, valor=[1, 2])
+    rounds = client.get("/admin/preguntas/ronda/").content.decode()
+    assert "Tajo; Duero" in rounds  # the right answer
+    answers = client.get("/admin/preguntas/respuesta/").content.decode()
+    assert "Tajo; Ebro" in answers
+    assert client.get(f"/admin/preguntas/ronda/{ronda.pk}/change/").status_code == 200
