@@ -31,7 +31,7 @@ COOKIE_AGE = 60 * 60 * 24 * 180  # a school term and more
 def tareas(request: HttpRequest, codigo: str) -> HttpResponse:
     """The classroom's homework, and the form to assign a quiz."""
     aula = own_aula(request, codigo)
-    form = TareaForm(request.POST or None, user=request.user)
+    form = TareaForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
