@@ -85,6 +85,7 @@ def panel(request: HttpRequest, codigo: str) -> HttpResponse:
         "rondas": aula.rondas.filter(cerrada__isnull=False).order_by("-abierta")[:20],
         "cuestionarios": Cuestionario.objects.filter(propietario=request.user),
         "cuestionario": None,
+        "tareas_abiertas": homework.open_for(aula),
         **_option_looks(),
     }
     form = PanelForm(request.GET)

@@ -225,3 +225,9 @@ def test_results_history_and_gradebook_show_homework_apart_from_live_rounds(teac
     gradebook = teacher_client.get(reverse("preguntas:cuaderno_csv", args=[code])).content.decode("utf-8-sig")
     lines = gradebook.splitlines()
     assert lines[0] == '"alumno","numero","Ríos de España (tarea)"' and lines[1] == '"Ana","","1"'
+
+
+def test_the_panel_links_to_the_open_homework(teacher_client, tarea):
+    page = teacher_client.get(reverse("preguntas:panel", args=[tarea.aula.codigo])).content.decode()
+    assert reverse("preguntas:tarea", args=[tarea.aula.codigo, tarea.pk]) in page
+    assert reverse("preguntas:tareas", args=[tarea.aula.codigo]) in page
