@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from preguntas import images
 from preguntas.forms import QuestionChecks
 from preguntas.game import kinds
-from preguntas.models import Alumno, Aula, Cuestionario, CuestionarioPregunta, Pregunta, Respuesta, Ronda
+from preguntas.models import (
+    Alumno, Aula, Cuestionario, CuestionarioPregunta, Intento, Pregunta, Respuesta, RespuestaTarea, Ronda, Tarea,
+    TareaPregunta,
+)
 
 
 @admin.display(description=_("respuesta correcta"))
@@ -133,3 +136,53 @@ class CuestionarioAdmin(admin.ModelAdmin):
     list_filter = ["propietario"]
     search_fields = ["nombre"]
     inlines = [CuestionarioPreguntaInline]
+
+
+class TareaPreguntaInline(admin.TabularInline):
+    model = TareaPregunta
+    fields = ["orden", "tipo", "texto"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Tarea)
+class TareaAdmin(admin.ModelAdmin):
+    list_display = ["nombre", "aula", "abre", "vence", "revelar", "intentos", "cuenta", "segundos", "barajar"]
+    list_filter = ["revelar", "cuenta", "aula"]
+    search_fields = ["nombre", "aula__nombre", "aula__codigo"]
+    readonly_fields = ["creada"]
+    inlines = [TareaPreguntaInline]
+
+
+@admin.register(TareaPregunta)
+class TareaPreguntaAdmin(admin.ModelAdmin):
+    list_display = ["texto", "tipo", "tarea", "orden"]
+    list_filter = ["tipo"]
+    search_fields = ["texto", "tarea__nombre"]
+
+
+class RespuestaTareaInline(admin.TabularInline):
+    model = RespuestaTarea
+    fields = ["pregunta", "valor", "seguro", "correcta", "recibida"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Intento)
+class IntentoAdmin(admin.ModelAdmin):
+    list_display = ["alumno", "tarea", "numero", "empezado", "terminado"]
+    list_filter = ["tarea__aula"]
+    search_fields = ["alumno__nombre", "tarea__nombre"]
+    list_select_related = ["alumno", "tarea"]
+    inlines = [RespuestaTareaInline]
+
+
+@admin.register(RespuestaTarea)
+class RespuestaTareaAdmin(admin.ModelAdmin):
+    list_display = ["intento", "pregunta", "valor", "correcta", "recibida"]
+    list_filter = ["correcta", "intento__tarea__aula"]
+    search_fields = ["intento__alumno__nombre", "pregunta__texto"]
+    list_select_related = ["intento__alumno", "pregunta"]

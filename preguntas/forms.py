@@ -14,9 +14,10 @@ from preguntas import images
 from preguntas.game import csv_files, kinds
 from preguntas.game.bank import find_duplicate
 from preguntas.game.errors import is_int
+from preguntas.game.homework import MAX_ATTEMPTS, MAX_SECONDS, MIN_SECONDS
 from preguntas.game.kinds import options
 from preguntas.game.roster import NUMBER_MAX_LENGTH
-from preguntas.models import Aula, Cuestionario, Pregunta, TiempoExtra, Tipo
+from preguntas.models import Aula, Cuestionario, Pregunta, Tarea, TiempoExtra, Tipo
 
 
 class FieldRenderer(renderers.FieldRenderer):
@@ -351,3 +352,59 @@ class NuevoAlumnoForm(forms.Form):
 
 class TiempoExtraForm(forms.Form):
     tiempo_extra = forms.TypedChoiceField(choices=TiempoExtra.choices, coerce=int)
+
+
+class TareaForm(forms.ModelForm):
+    """Assign one of the teacher's quizzes as homework (game/homework.py checks the rest)."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cuestionario"].queryset = Cuestionario.objects.filter(propietario=user)
+        self.fields["cuestionario"].required = True
+        self.fields["cuestionario"].empty_label = None
+        for name in ("abre", "vence"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+    class Meta:
+        model = Tarea
+        fields = ["cuestionario", "abre", "vence", "revelar", "intentos", "cuenta", "segundos", "barajar"]
+        widgets = {
+            "abre": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "vence": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "revelar": forms.RadioSelect,
+            "cuenta": forms.RadioSelect,
+            "intentos": forms.NumberInput(attrs={"min": 1, "max": MAX_ATTEMPTS}),
+            "segundos": forms.NumberInput(attrs={"min": MIN_SECONDS, "max": MAX_SECONDS}),
+        }
+
+    def clean_intentos(self):
+        intentos = self.cleaned_data["intentos"]
+        if not 1 <= intentos <= MAX_ATTEMPTS:
+            raise forms.ValidationError(_("Entre 1 y %(max)s intentos.") % {"max": MAX_ATTEMPTS})
+        return intentos
+
+    def clean_segundos(self):
+        segundos = self.cleaned_data["segundos"]
+        if segundos is not None and not MIN_SECONDS <= segundos <= MAX_SECONDS:
+            raise forms.ValidationError(
+                _("Entre %(min)s y %(max)s segundos, o vacío.") % {"min": MIN_SECONDS, "max": MAX_SECONDS}
+            )
+        return segundos
+
+    def clean(self):
+        cleaned = super().clean()
+        abre, vence = cleaned.get("abre"), cleaned.get("vence")
+        if abre and vence and vence <= abre:
+            self.add_error("vence", _("El plazo debe vencer después de abrirse."))
+        quiz = cleaned.get("cuestionario")
+        if quiz is not None and not quiz.lineas.exists():
+            self.add_error("cuestionario", _("El cuestionario no tiene preguntas."))
+        return cleaned
+
+
+class TareaUnirseForm(forms.Form):
+    """A student starts homework: a roster seat, a name, or the token their device already holds."""
+
+    puesto = forms.IntegerField(min_value=1, required=False)
+    nombre = forms.CharField(max_length=200, required=False, strip=False)
+    token = forms.CharField(max_length=64, required=False)

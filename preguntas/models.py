@@ -467,3 +467,121 @@ class Respuesta(models.Model):
 
     def __str__(self):
         return f"{self.alumno} → {self.valor}"
+
+
+class Revelar(models.TextChoices):
+    """When a homework shows each student the right answers (game/homework.py)."""
+
+    CADA_PREGUNTA = "cada_pregunta", _("Después de cada pregunta")
+    AL_VENCER = "al_vencer", _("Solo cuando venza el plazo")
+
+
+class Cuenta(models.TextChoices):
+    """Which attempt counts when a homework allows several."""
+
+    MEJOR = "mejor", _("El mejor intento")
+    ULTIMO = "ultimo", _("El último intento")
+
+
+class Tarea(models.Model):
+    """A quiz assigned to a classroom as homework: each student does it at their own pace,
+    between ``abre`` and ``vence``.
+
+    Its questions are copied at assignment (``TareaPregunta``), so that results stay true even
+    if the quiz or its questions are edited later. Homework has its own attempts and answers:
+    it never mixes with the classroom's live rounds."""
+
+    aula = models.ForeignKey(Aula, verbose_name=_("aula"), on_delete=models.CASCADE, related_name="tareas")
+    cuestionario = models.ForeignKey(
+        Cuestionario, verbose_name=_("cuestionario"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="tareas",
+    )
+    nombre = models.CharField(_("nombre"), max_length=80)
+    abre = models.DateTimeField(_("se abre"))
+    vence = models.DateTimeField(_("vence"))
+    revelar = models.CharField(
+        _("respuestas correctas"), max_length=16, choices=Revelar.choices, default=Revelar.CADA_PREGUNTA
+    )
+    intentos = models.PositiveSmallIntegerField(_("intentos"), default=1)
+    cuenta = models.CharField(_("cuenta"), max_length=8, choices=Cuenta.choices, default=Cuenta.MEJOR)
+    segundos = models.PositiveSmallIntegerField(
+        _("segundos por pregunta"), null=True, blank=True, help_text=_("Vacío: sin límite de tiempo.")
+    )
+    barajar = models.BooleanField(_("barajar preguntas y opciones"), default=False)
+    creada = models.DateTimeField(_("creada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tarea")
+        verbose_name_plural = _("tareas")
+        ordering = ["-vence", "-pk"]
+
+    def __str__(self):
+        return self.nombre
+
+
+class TareaPregunta(Contenido):
+    """A question of a homework, as it was when the homework was assigned."""
+
+    tarea = models.ForeignKey(Tarea, verbose_name=_("tarea"), on_delete=models.CASCADE, related_name="preguntas")
+    pregunta = models.ForeignKey(
+        Pregunta, verbose_name=_("pregunta"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    correcta = models.BooleanField(_("respuesta correcta"), null=True, blank=True)
+    orden = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pregunta de tarea")
+        verbose_name_plural = _("preguntas de tarea")
+        ordering = ["orden", "pk"]
+
+    def __str__(self):
+        return self.texto
+
+
+class Intento(models.Model):
+    """One go of a student at a homework.
+
+    ``orden`` is the order this attempt shows: ``{"preguntas": [ids], "opciones": {"id": [option ids]}}``,
+    drawn once when it starts. ``mostrada`` is when the current question was first shown (its
+    timer starts there); empty between questions."""
+
+    tarea = models.ForeignKey(Tarea, verbose_name=_("tarea"), on_delete=models.CASCADE, related_name="intentos_hechos")
+    alumno = models.ForeignKey(Alumno, verbose_name=_("alumno"), on_delete=models.CASCADE, related_name="intentos")
+    numero = models.PositiveSmallIntegerField(_("número"), default=1)
+    orden = models.JSONField(_("orden"), default=dict)
+    empezado = models.DateTimeField(_("empezado"), default=timezone.now)
+    mostrada = models.DateTimeField(_("pregunta mostrada"), null=True, blank=True)
+    terminado = models.DateTimeField(_("terminado"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intento")
+        verbose_name_plural = _("intentos")
+        ordering = ["tarea", "alumno", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["tarea", "alumno", "numero"], name="un_intento_por_numero")
+        ]
+
+    def __str__(self):
+        return f"{self.alumno} · {self.tarea} · {self.numero}"
+
+
+class RespuestaTarea(models.Model):
+    """A student's answer to one question of a homework attempt; ``valor`` empty: time ran out."""
+
+    intento = models.ForeignKey(Intento, verbose_name=_("intento"), on_delete=models.CASCADE, related_name="respuestas")
+    pregunta = models.ForeignKey(TareaPregunta, verbose_name=_("pregunta"), on_delete=models.CASCADE, related_name="respuestas")
+    valor = models.JSONField(_("respuesta"), null=True, blank=True, help_text=_("Como la guarda su clase de pregunta (game/kinds/)."))
+    seguro = models.BooleanField(_("seguro"), null=True, blank=True)
+    recibida = models.DateTimeField(_("recibida"), default=timezone.now)
+    correcta = models.BooleanField(_("correcta"), null=True, blank=True, help_text=_("Vacío: una encuesta."))
+
+    class Meta:
+        verbose_name = _("respuesta de tarea")
+        verbose_name_plural = _("respuestas de tarea")
+        ordering = ["recibida", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["intento", "pregunta"], name="una_respuesta_por_intento_y_pregunta")
+        ]
+
+    def __str__(self):
+        return f"{self.intento} → {self.valor}"

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from preguntas.models import CODE_PATTERN
-from preguntas.views import bank, classrooms, quizzes, results, students
+from preguntas.views import bank, classrooms, homework, quizzes, results, students
 
 
 class CodigoConverter:
@@ -24,6 +24,10 @@ app_name = "preguntas"
 urlpatterns = [
     path("", classrooms.alumno, name="alumno"),
     path("unirse/<codigo:codigo>/", classrooms.alumno, name="alumno_codigo"),
+    path("unirse/<codigo:codigo>/tareas/<int:pk>/", homework.tarea_alumno, name="tarea_alumno"),
+    path("unirse/<codigo:codigo>/tareas/<int:pk>/unirse/", homework.tarea_unirse, name="tarea_unirse"),
+    path("unirse/<codigo:codigo>/tareas/<int:pk>/empezar/", homework.tarea_empezar, name="tarea_empezar"),
+    path("unirse/<codigo:codigo>/tareas/<int:pk>/responder/", homework.tarea_responder, name="tarea_responder"),
     path("aulas/", classrooms.aulas, name="aulas"),
     path("aulas/<codigo:codigo>/", classrooms.panel, name="panel"),
     path("aulas/<codigo:codigo>/editar/", classrooms.aula_editar, name="aula_editar"),
@@ -34,6 +38,9 @@ urlpatterns = [
     path("aulas/<codigo:codigo>/cuaderno.csv", results.cuaderno_csv, name="cuaderno_csv"),
     path("aulas/<codigo:codigo>/resultados.xlsx", results.resultados_xlsx, name="resultados_xlsx"),
     path("aulas/<codigo:codigo>/cuaderno.xlsx", results.cuaderno_xlsx, name="cuaderno_xlsx"),
+    path("aulas/<codigo:codigo>/tareas/", homework.tareas, name="tareas"),
+    path("aulas/<codigo:codigo>/tareas/<int:pk>/", homework.tarea, name="tarea"),
+    path("aulas/<codigo:codigo>/tareas/<int:pk>/progreso.json", homework.tarea_progreso, name="tarea_progreso"),
     path("aulas/<codigo:codigo>/alumnos/", students.alumnos, name="alumnos"),
     path("aulas/<codigo:codigo>/alumnos/importar/", students.importar_lista, name="importar_lista"),
     path("aulas/<codigo:codigo>/alumnos/<int:pk>/", students.alumno_historial, name="alumno_historial"),

@@ -4,10 +4,11 @@ student's history."""
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from preguntas.game import kinds, scoring
+from preguntas.game import homework, kinds, scoring
 from preguntas.game.tallies import Confidence, Counts
-from preguntas.models import Aula, Respuesta, Ronda
+from preguntas.models import Aula, Respuesta, Ronda, Tarea
 
 # A round with this many answers or more, and within this many points of % right of what
 # guessing gets (the kind's chance level: 50 % for true/false, 25 % among four options), is
@@ -152,9 +153,56 @@ def gradebook_rows(aula: Aula):
         ronda = by_id[ronda_id]
         key = (alumno_id, ronda.cuestionario_id)
         right[key] = right.get(key, 0) + bool(kinds.of(ronda).is_right(ronda, valor))
-    yield ["alumno", "numero"] + [q.nombre for q in quizzes]
+    tareas = list(aula.tareas.order_by("vence", "pk"))
+    homework_right = [_homework_scores(tarea) for tarea in tareas]
+    yield ["alumno", "numero"] + [q.nombre for q in quizzes] + [f"{t.nombre} ({_('tarea')})" for t in tareas]
     for alumno in aula.alumnos.all():
-        yield [alumno.nombre, alumno.numero] + [right.get((alumno.pk, q.pk), 0) for q in quizzes]
+        yield [alumno.nombre, alumno.numero] + [right.get((alumno.pk, q.pk), 0) for q in quizzes] + [
+            scores.get(alumno.pk) for scores in homework_right
+        ]
+
+
+def _homework_scores(tarea: Tarea) -> dict[int, int]:
+    """Each student's right answers in the attempt that counts (none: they never started)."""
+    return {
+        alumno_id: sum(1 for r in answers.values() if r.correcta)
+        for alumno_id, answers in homework.counted_answers(tarea).items()
+    }
+
+
+@dataclass
+class HomeworkRow:
+    row: homework.ProgressRow
+    cells: list  # per question, as in the classroom's results: True, False, VOTED, None
+
+
+@dataclass
+class HomeworkResults:
+    tarea: Tarea
+    questions: list[RoundSummary]
+    students: list[HomeworkRow]
+
+
+def homework_results(tarea: Tarea) -> HomeworkResults:
+    """A homework's results: per question, the answers of the attempts that count, added up as a
+    round's are; per student, progress and a cell per question (in the quiz's order)."""
+    preguntas = list(tarea.preguntas.order_by("orden", "pk"))
+    summaries = [RoundSummary(p) for p in preguntas]
+    answers = homework.counted_answers(tarea)
+    students = []
+    for row in homework.progress(tarea):
+        mine = answers.get(row.alumno.pk, {})
+        cells = []
+        for pregunta, summary in zip(preguntas, summaries):
+            respuesta = mine.get(pregunta.pk)
+            if respuesta is None:
+                cells.append(None)
+            elif respuesta.valor is None:  # the time ran out
+                cells.append(False if summary.scored else None)
+            else:
+                cells.append(summary.count(respuesta.valor, respuesta.seguro))
+        students.append(HomeworkRow(row, cells))
+    return HomeworkResults(tarea, summaries, students)
 
 
 @dataclass
@@ -185,3 +233,23 @@ def student_history(alumno) -> list[tuple[object, list[HistoryRow]]]:
         day = timezone.localdate(ronda.abierta)
         days.setdefault(day, []).append(HistoryRow(ronda, valor, seguro))
     return list(days.items())
+
+
+@dataclass
+class HomeworkHistory:
+    tarea: Tarea
+    rows: list[HistoryRow]  # the attempt that counts, question by question ("ronda" is the homework's question)
+    revealed: bool
+
+
+def student_homework(alumno) -> list[HomeworkHistory]:
+    """The homework of the student's classroom they started, with the answers of the attempt that counts."""
+    found = []
+    for tarea in alumno.aula.tareas.filter(intentos_hechos__alumno=alumno).distinct().order_by("vence", "pk"):
+        mine = homework.counted_answers(tarea).get(alumno.pk, {})
+        rows = [
+            HistoryRow(p, mine[p.pk].valor if p.pk in mine else None, mine[p.pk].seguro if p.pk in mine else None)
+            for p in tarea.preguntas.order_by("orden", "pk")
+        ]
+        found.append(HomeworkHistory(tarea, rows, homework.may_reveal(tarea)))
+    return found

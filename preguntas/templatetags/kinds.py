@@ -19,3 +19,9 @@ def correct_label(obj) -> str:
 def as_json(value) -> str:
     """A value as JSON, for a data attribute the page's script reads back (JSON.parse)."""
     return json.dumps(value)
+
+
+@register.filter
+def scored(obj) -> bool:
+    """Whether a question's answers can be right or wrong (a poll's cannot)."""
+    return kinds.of(obj).SCORED

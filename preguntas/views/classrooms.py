@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from preguntas.forms import AulaAjustesForm, AulaForm, PanelForm
-from preguntas.game import kinds
+from preguntas.game import homework, kinds, students
 from preguntas.game.kinds import options as option_kinds
 from preguntas.models import Aula, Cuestionario
 from preguntas.views.common import bank_context, own_aula
@@ -19,8 +19,16 @@ from preguntas.views.common import bank_context, own_aula
 
 def alumno(request: HttpRequest, codigo: str = "") -> HttpResponse:
     """The answer page. Everything after the join happens over the socket."""
-    context = {"codigo": codigo.upper()[:12], **_option_looks()}
+    context = {"codigo": codigo.upper()[:12], "tareas": _homework_offered(codigo), **_option_looks()}
     return render(request, "preguntas/alumno.html", context)
+
+
+def _homework_offered(codigo: str) -> list:
+    """The classroom's open homework, offered on its answer page while no live round is open."""
+    aula = students.find_aula(codigo) if codigo else None
+    if aula is None or aula.ronda_abierta() is not None:
+        return []
+    return list(homework.open_for(aula))
 
 
 def _option_looks() -> dict:
@@ -77,6 +85,7 @@ def panel(request: HttpRequest, codigo: str) -> HttpResponse:
         "rondas": aula.rondas.filter(cerrada__isnull=False).order_by("-abierta")[:20],
         "cuestionarios": Cuestionario.objects.filter(propietario=request.user),
         "cuestionario": None,
+        "tareas_abiertas": homework.open_for(aula),
         **_option_looks(),
     }
     form = PanelForm(request.GET)

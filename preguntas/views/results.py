@@ -11,7 +11,8 @@ from preguntas.views.common import csv_response, own_aula, xlsx_response
 @login_required
 def resultados(request: HttpRequest, codigo: str) -> HttpResponse:
     aula = own_aula(request, codigo)
-    return render(request, "preguntas/resultados.html", {"aula": aula, "results": results.classroom_results(aula)})
+    context = {"aula": aula, "results": results.classroom_results(aula), "tareas": aula.tareas.order_by("vence", "pk")}
+    return render(request, "preguntas/resultados.html", context)
 
 
 @login_required

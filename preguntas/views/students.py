@@ -122,6 +122,7 @@ def alumno_historial(request: HttpRequest, codigo: str, pk: int) -> HttpResponse
         "asked": len(rows),
         "answered": sum(row.valor is not None for row in rows),
         "right": sum(row.right is True for row in rows),
+        "tareas": results.student_homework(alumno),
     }
     return render(request, "preguntas/alumno_historial.html", context)
 

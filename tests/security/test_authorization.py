@@ -8,6 +8,7 @@ token or answers, nor the correct answer before the round closes.
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
@@ -15,8 +16,10 @@ from django.apps import apps
 from django.contrib import admin
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from preguntas import urls as preguntas_urls
+from preguntas.game import homework
 from preguntas.models import Alumno, Aula, Clasificacion, Respuesta, Ronda
 from tests.factories import AlumnoFactory, AulaFactory, PreguntaFactory, RespuestaFactory, RondaFactory, TeacherFactory
 from tests.security.protocol import has_key
@@ -53,6 +56,11 @@ def world(db, alice, bob, aula, pregunta):
     if "cuestionario" in {m._meta.model_name for m in apps.get_app_config("preguntas").get_models()}:
         Cuestionario = apps.get_model("preguntas", "Cuestionario")
         world["cuestionario"] = Cuestionario.objects.create(propietario=alice, nombre="Cuestionario secreto de alice")
+        world["cuestionario"].anadir(pregunta)
+        now = timezone.now()
+        world["tarea"] = homework.assign(aula, world["cuestionario"], abre=now, vence=now + timedelta(days=1))
+        world["tarea"].nombre = "Deberes de geografía"  # what its students see, no secret
+        world["tarea"].save(update_fields=["nombre"])
     return world
 
 
@@ -76,9 +84,17 @@ def pages(world):
     public = {"anonymous": 200, "alice": 200, "bob": 200, "staff": 200}
     admin_only = {"anonymous": ADMIN_LOGIN, "alice": ADMIN_LOGIN, "bob": ADMIN_LOGIN, "staff": 200}
     quiz = world.get("cuestionario")
+    tarea = world.get("tarea")
     rows = [
         ("preguntas:alumno", [], "get", public),
         ("preguntas:alumno_codigo", [code], "get", public),
+        # Homework for students: open to whoever has the link (a student is known by their seat's cookie);
+        # before the archive row below, which closes the classroom to students.
+        ("preguntas:tarea_alumno", [code, tarea.pk if tarea else 0], "get", public),
+        ("preguntas:tarea_unirse", [code, tarea.pk if tarea else 0], "get", {role: 405 for role in public}),
+        ("preguntas:tarea_unirse", [code, tarea.pk if tarea else 0], "post", {role: 400 for role in public}),
+        ("preguntas:tarea_empezar", [code, tarea.pk if tarea else 0], "post", {role: 302 for role in public}),
+        ("preguntas:tarea_responder", [code, tarea.pk if tarea else 0], "post", {role: 302 for role in public}),
         ("preguntas:aulas", [], "get", all_teachers),
         ("preguntas:panel", [code], "get", owner_only),
         ("preguntas:panel", [code.lower()], "get", owner_only),
@@ -101,6 +117,10 @@ def pages(world):
         ("preguntas:alumno_liberar", [code, world["alumnos"][0].pk], "post", owner_post),
         ("preguntas:alumno_quitar", [code, world["alumnos"][0].pk], "get", post_only),
         ("preguntas:lista_csv", [code], "get", owner_only),
+        ("preguntas:tareas", [code], "get", owner_only),
+        ("preguntas:tareas", [code], "post", {"anonymous": LOGIN, "alice": 400, "bob": 404, "staff": 404}),
+        ("preguntas:tarea", [code, tarea.pk if tarea else 0], "get", owner_only),
+        ("preguntas:tarea_progreso", [code, tarea.pk if tarea else 0], "get", owner_only),
         ("preguntas:lista_plantilla_csv", [], "get", all_teachers),
         ("preguntas:preguntas", [], "get", all_teachers),
         ("preguntas:pregunta_nueva", [], "get", all_teachers),
@@ -160,7 +180,7 @@ def test_the_matrix_names_every_page():
         codigo = "AULA01"
         pk = 1
 
-    covered = {row[0] for row in pages({"aula": Fake, "pregunta": Fake, "alumnos": [Fake], "cuestionario": Fake})}
+    covered = {row[0] for row in pages({"aula": Fake, "pregunta": Fake, "alumnos": [Fake], "cuestionario": Fake, "tarea": Fake})}
     assert named <= covered, f"pages missing from the authorization matrix: {sorted(named - covered)}"
     core_models = ["aula", "alumno", "pregunta", "respuesta", "ronda"]
     assert {f"admin:preguntas_{model}_changelist" for model in core_models} <= covered

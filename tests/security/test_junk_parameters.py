@@ -9,6 +9,7 @@ form again with its errors: never an exception.
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,8 +18,10 @@ from django import forms as django_forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from preguntas import forms as preguntas_forms
+from preguntas.game import homework
 from tests.factories import AlumnoFactory, AulaFactory, CuestionarioFactory, PreguntaFactory, RondaFactory
 from usuarios import forms as usuarios_forms
 
@@ -58,7 +61,9 @@ def world_values(alice) -> dict[str, object]:
     quiz.anadir(pregunta)
     RondaFactory(aula=aula, pregunta=pregunta)
     alumno = AlumnoFactory(aula=aula, nombre="Ana", en_lista=True)
-    return {"codigo": aula.codigo, "alumno": alumno.pk, "pregunta": pregunta.pk, "cuestionario": quiz.pk}
+    now = timezone.now()
+    tarea = homework.assign(aula, quiz, abre=now - timedelta(hours=1), vence=now + timedelta(days=1))
+    return {"codigo": aula.codigo, "alumno": alumno.pk, "pregunta": pregunta.pk, "cuestionario": quiz.pk, "tarea": tarea.pk}
 
 
 def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
@@ -66,6 +71,7 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
     search = {"q": "Bogotá", "tema": "Capitales"}
     classroom = {"codigo": values["codigo"]}
     student = {**classroom, "pk": values["alumno"]}
+    homework_page = {**classroom, "pk": values.get("tarea", 1)}
     return {
         "preguntas:alumno": {},
         "preguntas:alumno_codigo": {"path": classroom},
@@ -89,6 +95,21 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
         "preguntas:alumno_liberar": {"path": student},
         "preguntas:alumno_quitar": {"path": student},
         "preguntas:lista_csv": {"path": classroom},
+        "preguntas:tareas": {
+            "path": classroom,
+            "POST": {
+                "cuestionario": values["cuestionario"], "abre": "2026-11-29T10:00", "vence": "2026-12-06T10:00",
+                "revelar": "al_vencer", "intentos": "2", "cuenta": "mejor", "segundos": "30", "barajar": "on",
+            },
+        },
+        "preguntas:tarea": {"path": homework_page},
+        "preguntas:tarea_progreso": {"path": homework_page},
+        "preguntas:tarea_alumno": {"path": homework_page, "GET": {"tras": "1"}},
+        "preguntas:tarea_unirse": {"path": homework_page, "POST": {"puesto": values["alumno"], "nombre": "Beto", "token": "abc"}},
+        "preguntas:tarea_empezar": {"path": homework_page},
+        "preguntas:tarea_responder": {
+            "path": homework_page, "POST": {"pregunta": "1", "opcion": "1", "numero": "3,5", "no_seguro": "1"},
+        },
         "preguntas:lista_plantilla_csv": {},
         "preguntas:cuestionarios": {"POST": {"nombre": "Ríos"}},
         "preguntas:cuestionario": {"path": {"pk": values["cuestionario"]}, "GET": search},
