@@ -20,8 +20,9 @@ from preguntas.game import answers, rounds, scoring, students, tallies
 from preguntas.game.errors import GameError
 from preguntas.realtime import protocol
 from preguntas.realtime.batcher import batcher
+from preguntas.realtime.joins import joins
 from preguntas.realtime.outbox import outbox
-from preguntas.realtime.presence import PROCESS_ID, heartbeat
+from preguntas.realtime.presence import heartbeat
 from preguntas.realtime.relay import relay_for
 
 ROSTER_INTERVAL = 1.0  # seconds between two roster frames to a teacher
@@ -177,7 +178,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
             raise GameError("already_joined", _("Ya estás dentro del aula."))
         await self._listen()  # before reading the state, so that no frame falls in between
         try:
-            entry, state = await self._enter(frame)
+            # With the other joins that arrive meanwhile (joins.py); the teacher hears of them then.
+            entry, state = await joins().submit(self.aula, frame)
         except GameError:
             await self.relay.remove(self)
             self.relay = None
@@ -187,17 +189,6 @@ class AulaConsumer(AsyncWebsocketConsumer):
         await heartbeat().opened()
         await self._send(protocol.joined(entry.alumno, entry.asked_name))
         await self._send(state)
-        await self._notify_teacher(protocol.presence_changed())
-
-    @database_sync_to_async
-    def _enter(self, frame):
-        entry = students.enter(self.aula, frame, PROCESS_ID)
-        ronda, last = rounds.on_screen(self.aula)
-        ronda = rounds.with_quiz_progress(ronda)
-        stored = answers.answer_of(entry.alumno.pk, ronda) if ronda else None
-        own = tallies.own_outcome(last, entry.alumno.pk) if last else None
-        state = protocol.student_state(self.aula, ronda, stored, entry.alumno.tiempo_extra, last, own)
-        return entry, state
 
     async def on_seats(self, frame):
         seats = await database_sync_to_async(students.seats)(self.aula)

@@ -1,0 +1,99 @@
+"""Joins in batches, as answers are (batcher.py).
+
+A whole class joins at once, and every `join` used to take its own trip to the one ORM
+thread and half a dozen queries. The join batcher collects the `join` frames that arrive
+while the previous batch is being written, enters them together (``game.students.enter_many``),
+reads each classroom's screen once for all its students in the batch, and then resolves each
+sender's future with its own entry and `state`, or its own refusal. Each classroom's teachers
+hear of the batch once.
+"""
+
+import asyncio
+import logging
+
+from channels.db import database_sync_to_async
+from django.utils import translation
+
+from preguntas.game import answers, rounds, students, tallies
+from preguntas.models import Aula
+from preguntas.realtime import protocol
+from preguntas.realtime.outbox import outbox
+from preguntas.realtime.per_loop import per_loop
+from preguntas.realtime.presence import PROCESS_ID
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 500
+
+
+class JoinBatcher:
+    def __init__(self):
+        self.queue: list[tuple[students.Arrival, asyncio.Future]] = []
+        self.writer = None
+
+    async def submit(self, aula: Aula, credentials: dict) -> tuple[students.Entry, dict]:
+        """Enter one student; returns their entry and `state` once the connection is recorded,
+        or raises GameError."""
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((students.Arrival(aula, credentials), future))
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.ensure_future(self._write_until_empty())
+        return await future
+
+    async def _write_until_empty(self) -> None:
+        while self.queue:
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            arrivals = [arrival for arrival, _ in batch]
+            try:
+                outcomes = await database_sync_to_async(enter_together)(arrivals)
+            except Exception:  # one join's trouble must not be another's: one by one
+                log.warning("A batch of %d joins failed; entering them one by one", len(batch), exc_info=True)
+                outcomes = [await database_sync_to_async(_enter_alone)(arrival) for arrival in arrivals]
+            groups, abandoned = set(), []
+            for (arrival, future), outcome in zip(batch, outcomes):
+                entered = not isinstance(outcome, BaseException)
+                if entered:
+                    groups.add(arrival.aula.teacher_group_name)
+                if future.done():  # its socket went meanwhile: nobody will ``leave`` for it
+                    if entered:
+                        abandoned.append(outcome[0].conexion_id)
+                elif entered:
+                    future.set_result(outcome)
+                else:
+                    future.set_exception(outcome)
+            for conexion_id in abandoned:
+                await database_sync_to_async(students.leave)(conexion_id)
+            for group in groups:
+                await outbox().send(group, protocol.presence_changed())
+
+
+def _enter_alone(arrival: students.Arrival):
+    try:
+        return enter_together([arrival])[0]
+    except Exception as error:
+        return error
+
+
+def enter_together(arrivals: list[students.Arrival]) -> list:
+    """Each arrival's (entry, `state`), or its refusal; each classroom's screen is read once."""
+    outcomes = students.enter_many(arrivals, PROCESS_ID)
+    screens: dict[int, tuple] = {}
+    result = []
+    for arrival, entry in zip(arrivals, outcomes):
+        if not isinstance(entry, students.Entry):
+            result.append(entry)
+            continue
+        aula = arrival.aula
+        if aula.pk not in screens:
+            ronda, last = rounds.on_screen(aula)
+            screens[aula.pk] = (rounds.with_quiz_progress(ronda), last)
+        ronda, last = screens[aula.pk]
+        stored = answers.answer_of(entry.alumno.pk, ronda) if ronda and not entry.new else None
+        own = tallies.own_outcome(last, entry.alumno.pk) if last and not entry.new else None
+        with translation.override(arrival.language):
+            state = protocol.student_state(aula, ronda, stored, entry.alumno.tiempo_extra, last, own)
+        result.append((entry, state))
+    return result
+
+
+joins = per_loop(JoinBatcher)

@@ -1,0 +1,88 @@
+"""Students entering together (a class joining at once): the rules of one join, each on its own."""
+
+import pytest
+from django.test import override_settings
+
+from preguntas.game import students
+from preguntas.game.errors import GameError
+from preguntas.models import Alumno, Conexion
+from tests.factories import AlumnoFactory, AulaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def arrive(aula, **credentials):
+    return students.Arrival(aula, credentials, "es")
+
+
+def names(outcomes):
+    return [o.alumno.nombre if isinstance(o, students.Entry) else o.code for o in outcomes]
+
+
+def test_a_class_entering_together_gets_one_student_and_one_connection_each(aula):
+    outcomes = students.enter_many([arrive(aula, name=f"Alumno {i:02}") for i in range(30)], "p1")
+    assert names(outcomes) == [f"Alumno {i:02}" for i in range(30)]
+    assert all(o.new and o.asked_name is None for o in outcomes)
+    assert {c.alumno_id for c in Conexion.objects.all()} == {o.alumno.pk for o in outcomes}
+    assert len({o.conexion_id for o in outcomes}) == 30
+
+
+def test_names_typed_twice_or_already_taken_get_numbers_in_a_batch(aula):
+    students.join(aula, "Ana")
+    outcomes = students.enter_many([arrive(aula, name="Ana"), arrive(aula, name="Beto"), arrive(aula, name="Beto")], "p1")
+    assert names(outcomes) == ["Ana 2", "Beto", "Beto 2"]
+    assert [o.asked_name for o in outcomes] == ["Ana", None, "Beto"]
+
+
+def test_one_refused_arrival_never_fails_another(aula):
+    ana = students.join(aula, "Ana")
+    outcomes = students.enter_many(
+        [
+            arrive(aula, name="   "),
+            arrive(aula, token="no-such-token"),
+            arrive(aula, seat=ana.pk),  # not a roster seat
+            arrive(aula, name="Carla"),
+            arrive(aula, token=ana.token),
+        ],
+        "p1",
+    )
+    assert names(outcomes) == ["invalid", "not_found", "not_found", "Carla", "Ana"]
+    assert not outcomes[4].new
+    assert Conexion.objects.count() == 2
+
+
+def test_a_locked_classroom_refuses_new_names_in_a_batch_but_lets_its_students_back(aula):
+    ana = students.join(aula, "Ana")
+    students.lock(aula, True)
+    outcomes = students.enter_many([arrive(aula, name="Beto"), arrive(aula, token=ana.token)], "p1")
+    assert names(outcomes) == ["locked", "Ana"]
+
+
+@override_settings(QRT_MAX_STUDENTS_PER_CLASSROOM=3)
+def test_a_batch_fills_a_classroom_up_to_its_limit_and_no_further(aula):
+    students.join(aula, "Ana")
+    outcomes = students.enter_many([arrive(aula, name=n) for n in ("Beto", "Carla", "Dani", "Eva")], "p1")
+    assert names(outcomes) == ["Beto", "Carla", "full", "full"]
+    assert aula.alumnos.count() == 3
+
+
+def test_a_classroom_with_a_roster_takes_names_only_as_its_seats_in_a_batch(aula):
+    seat = AlumnoFactory(aula=aula, nombre="Ana María", en_lista=True, reclamado=None)
+    outcomes = students.enter_many([arrive(aula, name="ana maria"), arrive(aula, name="Zoe")], "p1")
+    assert names(outcomes) == ["Ana María", "not_on_roster"]
+    assert outcomes[0].alumno.pk == seat.pk and not outcomes[0].new
+
+
+def test_arrivals_for_several_classrooms_enter_each_their_own(aula):
+    other = AulaFactory()
+    outcomes = students.enter_many([arrive(aula, name="Ana"), arrive(other, name="Ana")], "p1")
+    assert [o.alumno.aula_id for o in outcomes] == [aula.pk, other.pk]
+    assert names(outcomes) == ["Ana", "Ana"]
+
+
+def test_a_refusal_speaks_the_language_of_its_student(aula):
+    students.lock(aula, True)
+    outcomes = students.enter_many([students.Arrival(aula, {"name": "Beto"}, "en")], "p1")
+    assert isinstance(outcomes[0], GameError) and outcomes[0].code == "locked"
+    assert outcomes[0].detail.startswith("The classroom is closed")
+    assert not Alumno.objects.filter(nombre="Beto").exists()
