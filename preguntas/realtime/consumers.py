@@ -20,7 +20,7 @@ from preguntas.game import answers, rounds, scoring, students, tallies
 from preguntas.game.errors import GameError
 from preguntas.realtime import protocol
 from preguntas.realtime.batcher import batcher
-from preguntas.realtime.joins import joins
+from preguntas.realtime.joins import finder, joins
 from preguntas.realtime.outbox import outbox
 from preguntas.realtime.presence import heartbeat
 from preguntas.realtime.relay import relay_for
@@ -69,7 +69,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
         # Local to this socket's task: its handlers (and the ORM calls they make) inherit it.
         translation.activate(socket_language(self.scope))
         code = self.scope["url_route"]["kwargs"]["code"]
-        self.aula = await database_sync_to_async(students.find_aula)(code)
+        self.aula = await finder().find(code)
         await self.accept()
         if self.aula is None:
             if await database_sync_to_async(students.is_archived)(code):

@@ -1,11 +1,12 @@
-"""Joins in batches, as answers are (batcher.py).
+"""Connects and joins in batches, as answers are (batcher.py).
 
 A whole class joins at once, and every `join` used to take its own trip to the one ORM
 thread and half a dozen queries. The join batcher collects the `join` frames that arrive
 while the previous batch is being written, enters them together (``game.students.enter_many``),
 reads each classroom's screen once for all its students in the batch, and then resolves each
 sender's future with its own entry and `state`, or its own refusal. Each classroom's teachers
-hear of the batch once.
+hear of the batch once. The sockets that connect together find their classrooms in one query
+the same way.
 """
 
 import asyncio
@@ -97,3 +98,35 @@ def enter_together(arrivals: list[students.Arrival]) -> list:
 
 
 joins = per_loop(JoinBatcher)
+
+
+class ClassroomFinder:
+    def __init__(self):
+        self.queue: list[tuple[str, asyncio.Future]] = []
+        self.reader = None
+
+    async def find(self, code: str) -> Aula | None:
+        """The active classroom with this code (``game.students.find_aula``), found together
+        with the others asked for meanwhile."""
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((code, future))
+        if self.reader is None or self.reader.done():
+            self.reader = asyncio.ensure_future(self._read_until_empty())
+        return await future
+
+    async def _read_until_empty(self) -> None:
+        while self.queue:
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            try:
+                found = await database_sync_to_async(students.find_aulas)([code for code, _ in batch])
+            except Exception as error:  # every socket of the batch hears of it, as it would alone
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for (_, future), aula in zip(batch, found):
+                if not future.done():
+                    future.set_result(aula)
+
+
+finder = per_loop(ClassroomFinder)

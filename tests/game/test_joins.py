@@ -86,3 +86,11 @@ def test_a_refusal_speaks_the_language_of_its_student(aula):
     assert isinstance(outcomes[0], GameError) and outcomes[0].code == "locked"
     assert outcomes[0].detail.startswith("The classroom is closed")
     assert not Alumno.objects.filter(nombre="Beto").exists()
+
+
+def test_classrooms_found_together_are_each_the_one_asked_for(aula):
+    other = AulaFactory(codigo="OTRA02")
+    gone = AulaFactory(codigo="VIEJA3", archivada=True)
+    found = students.find_aulas(["aula01", "OTRA02", gone.codigo, "no such!", "AULA01", "NADA99"])
+    assert found[:3] == [aula, other, None] and found[3:] == [None, aula, None]
+    assert found[0] is not found[4]  # each socket gets a copy of its own
