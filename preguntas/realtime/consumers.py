@@ -83,10 +83,9 @@ class AulaConsumer(AsyncWebsocketConsumer):
             await heartbeat().opened()  # this process then notices another one's death
             self._pending_answers: list[dict] = []
             self._roster_dirty = False
-            # Students connected, as last counted; counted again with the roster when presence
-            # changed, at most every ROSTER_INTERVAL (a class joining changes it all the time).
+            # Students connected, as last counted; counted again only when presence changes
+            # (a tally goes out every interval while answers flow, presence changes seldom).
             self._connected: int | None = None
-            self._tally_sent = None  # the last tally frame, not sent again unchanged
             self._presence_changes = 0
             # The open round and its counts, as last read; read again when a round opens, closes
             # or changes (events from every teacher socket of the classroom), not with every tally.
@@ -276,6 +275,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def presence_changed(self, event):
         self._roster_dirty = True
+        self._connected = None
         self._presence_changes += 1
         self._schedule_flush()
 
@@ -362,11 +362,11 @@ class AulaConsumer(AsyncWebsocketConsumer):
             self._flush_task = asyncio.ensure_future(self._flush_after_interval())
 
     async def _flush_after_interval(self):
-        """Send a tally every interval while events keep coming (unless it did not change),
-        and the roster and the count of students connected when presence changed, at most
-        every ROSTER_INTERVAL: a full roster of a big class is costly, and while a class
-        joins it changes all the time. The database is read only for what changed: the
-        round (with its counts), presence, the roster; answers are counted in memory."""
+        """Send a tally every interval while events keep coming, and the roster when it
+        changed, at most every ROSTER_INTERVAL: a full roster of a big class is costly,
+        and while a class joins it changes all the time. The database is read only for
+        what changed: the round (with its counts), presence, the roster; answers are
+        counted in memory."""
         loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(settings.QRT_TALLY_INTERVAL_MS / 1000)
@@ -376,8 +376,6 @@ class AulaConsumer(AsyncWebsocketConsumer):
                 self._roster_dirty, self._roster_sent = False, loop.time()
             changes, round_changes = self._presence_changes, self._round_changes
             ronda, running, connected = self._round, self._running, self._connected
-            if with_roster:
-                connected = None  # presence changed: counted again with the roster
             roster = None
             if self._round_known_at != round_changes or connected is None or with_roster:
                 fresh = self._round_known_at != round_changes
@@ -395,10 +393,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
             for answer in listed:
                 running.add(answer["student"], answer["value"])
                 self._unchecked = True
-            frame = protocol.tally(tallies.Tally(round_id, running.counts, connected), listed)
-            if frame != self._tally_sent:
-                await self._send(frame)
-                self._tally_sent = frame
+            await self._send(protocol.tally(tallies.Tally(round_id, running.counts, connected), listed))
             if roster is not None:
                 await self._send(protocol.roster(ronda, roster))
             if ronda and ronda.reparto_visible and listed and loop.time() - self.relay.split_sent >= SPLIT_INTERVAL:
