@@ -20,7 +20,7 @@ from preguntas.game import answers, rounds, scoring, students, tallies
 from preguntas.game.errors import GameError
 from preguntas.realtime import protocol
 from preguntas.realtime.batcher import batcher
-from preguntas.realtime.joins import finder, joins
+from preguntas.realtime.joins import finder, joins, leaves
 from preguntas.realtime.outbox import outbox
 from preguntas.realtime.presence import heartbeat
 from preguntas.realtime.relay import relay_for
@@ -116,8 +116,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
                     task.cancel()
         if self.alumno is not None:
             heartbeat().closed()
-            await database_sync_to_async(students.leave)(self._conexion_id)
-            await self._notify_teacher(protocol.presence_changed())
+            await leaves().submit(self.aula, self._conexion_id)  # the teacher hears of it then
 
     # Incoming frames ----------------------------------------------------
 

@@ -6,7 +6,7 @@ while the previous batch is being written, enters them together (``game.students
 reads each classroom's screen once for all its students in the batch, and then resolves each
 sender's future with its own entry and `state`, or its own refusal. Each classroom's teachers
 hear of the batch once. The sockets that connect together find their classrooms in one query
-the same way.
+the same way, and the sockets that close together end their connections in one query.
 """
 
 import asyncio
@@ -62,8 +62,8 @@ class JoinBatcher:
                     future.set_result(outcome)
                 else:
                     future.set_exception(outcome)
-            for conexion_id in abandoned:
-                await database_sync_to_async(students.leave)(conexion_id)
+            if abandoned:
+                await database_sync_to_async(students.leave)(*abandoned)
             for group in groups:
                 await outbox().send(group, protocol.presence_changed())
 
@@ -130,3 +130,37 @@ class ClassroomFinder:
 
 
 finder = per_loop(ClassroomFinder)
+
+
+class LeaveBatcher:
+    def __init__(self):
+        self.queue: list[tuple[int, str, asyncio.Future]] = []
+        self.writer = None
+
+    async def submit(self, aula: Aula, conexion_id: int) -> None:
+        """End a student's connection (``game.students.leave``) together with the others that
+        close meanwhile; returns once it is ended. Each classroom's teachers hear of a batch once."""
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((conexion_id, aula.teacher_group_name, future))
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.ensure_future(self._write_until_empty())
+        await future
+
+    async def _write_until_empty(self) -> None:
+        while self.queue:
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            try:
+                await database_sync_to_async(students.leave)(*(conexion_id for conexion_id, _, _ in batch))
+            except Exception as error:  # every socket of the batch hears of it, as it would alone
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_result(None)
+            for group in {group for _, group, _ in batch}:
+                await outbox().send(group, protocol.presence_changed())
+
+
+leaves = per_loop(LeaveBatcher)

@@ -94,3 +94,9 @@ def test_classrooms_found_together_are_each_the_one_asked_for(aula):
     found = students.find_aulas(["aula01", "OTRA02", gone.codigo, "no such!", "AULA01", "NADA99"])
     assert found[:3] == [aula, other, None] and found[3:] == [None, aula, None]
     assert found[0] is not found[4]  # each socket gets a copy of its own
+
+
+def test_sockets_closing_together_end_only_their_own_connections(aula):
+    entries = students.enter_many([arrive(aula, name=n) for n in ("Ana", "Beto", "Carla")], "p1")
+    students.leave(entries[0].conexion_id, entries[2].conexion_id)
+    assert list(Conexion.objects.values_list("pk", flat=True)) == [entries[1].conexion_id]

@@ -76,3 +76,19 @@ async def test_a_locked_classroom_refuses_a_burst_of_new_names_but_not_its_own_s
     assert [first.get("code", first["type"]) for _, first in joined] == ["locked", "joined", "locked"]
     for s, _ in joined:
         await s.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_class_leaving_at_once_ends_every_connection_and_the_teacher_sees_none(aula, alice):
+    teacher_socket, _ = await teacher(aula.codigo, alice)
+    joined = await join_at_once(aula.codigo, [{"type": "join", "name": f"Alumno {i:02}"} for i in range(20)])
+    tally = await receive_type(teacher_socket, "tally")
+    while tally["connected"] < 20:
+        tally = await receive_type(teacher_socket, "tally")
+
+    await asyncio.gather(*(s.disconnect() for s, _ in joined))
+    while tally["connected"] > 0:
+        tally = await receive_type(teacher_socket, "tally")
+    assert tally["connected"] == 0
+    assert await database_sync_to_async(Conexion.objects.count)() == 0
+    await teacher_socket.disconnect()
