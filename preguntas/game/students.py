@@ -282,7 +282,13 @@ def enter_many(arrivals: list[Arrival], proceso: str) -> list[Entry | GameError]
     few queries: the classrooms' lock, roster and size are read once, new names in open
     classrooms are added in one insert and the connections in another. A token, a seat, a name
     taken or typed twice, or a classroom with a roster go one by one as ``enter`` goes. Each
-    arrival gets its own outcome (an Entry, or why not): one refused never fails another."""
+    arrival gets its own outcome (an Entry, or why not): one refused never fails another. In one
+    transaction: if anything else fails, nobody of the batch has entered (they may enter again)."""
+    with transaction.atomic():
+        return _enter_many(arrivals, proceso)
+
+
+def _enter_many(arrivals: list[Arrival], proceso: str) -> list[Entry | GameError]:
     outcomes: list[Entry | GameError | None] = [None] * len(arrivals)
     names: dict[int, str] = {}
     for i, arrival in enumerate(arrivals):

@@ -13,6 +13,7 @@ import asyncio
 import logging
 
 from channels.db import database_sync_to_async
+from django.db import transaction
 from django.utils import translation
 
 from preguntas.game import answers, rounds, students, tallies
@@ -75,6 +76,7 @@ def _enter_alone(arrival: students.Arrival):
         return error
 
 
+@transaction.atomic  # a failure leaves nobody half-entered: the batch goes again one by one
 def enter_together(arrivals: list[students.Arrival]) -> list:
     """Each arrival's (entry, `state`), or its refusal; each classroom's screen is read once."""
     outcomes = students.enter_many(arrivals, PROCESS_ID)

@@ -100,3 +100,13 @@ def test_sockets_closing_together_end_only_their_own_connections(aula):
     entries = students.enter_many([arrive(aula, name=n) for n in ("Ana", "Beto", "Carla")], "p1")
     students.leave(entries[0].conexion_id, entries[2].conexion_id)
     assert list(Conexion.objects.values_list("pk", flat=True)) == [entries[1].conexion_id]
+
+
+def test_a_batch_that_fails_unexpectedly_leaves_nobody_entered(aula, monkeypatch):
+    def failing(aula, token):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(students, "rejoin", failing)
+    with pytest.raises(RuntimeError):
+        students.enter_many([arrive(aula, name="Ana"), arrive(aula, token="abc")], "p1")
+    assert not aula.alumnos.exists() and not Conexion.objects.exists()

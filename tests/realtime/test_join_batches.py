@@ -92,3 +92,27 @@ async def test_a_class_leaving_at_once_ends_every_connection_and_the_teacher_see
     assert tally["connected"] == 0
     assert await database_sync_to_async(Conexion.objects.count)() == 0
     await teacher_socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_join_that_fails_unexpectedly_takes_nobody_else_with_it(aula, alice, monkeypatch):
+    rejoin = rules.rejoin
+
+    def failing(aula, token):
+        if token == "failing":
+            raise RuntimeError("the database went away")
+        return rejoin(aula, token)
+
+    monkeypatch.setattr(rules, "rejoin", failing)
+    frames = [{"type": "join", "name": "Ana"}, {"type": "join", "token": "failing"}, {"type": "join", "name": "Beto"}]
+    sockets = await asyncio.gather(*(open_socket(aula.codigo) for _ in frames))
+    await asyncio.gather(*(send(s, frame) for s, frame in zip(sockets, frames)))
+    ana, beto = await receive(sockets[0]), await receive(sockets[2])
+    assert (ana["student"]["name"], beto["student"]["name"]) == ("Ana", "Beto")  # entered once each: no "Ana 2"
+    with pytest.raises(RuntimeError):
+        await receive(sockets[1])
+    names = await database_sync_to_async(lambda: sorted(aula.alumnos.values_list("nombre", flat=True)))()
+    assert names == ["Ana", "Beto"]
+    assert await database_sync_to_async(Conexion.objects.count)() == 2
+    for s in (sockets[0], sockets[2]):
+        await s.disconnect()
