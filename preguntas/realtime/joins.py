@@ -3,7 +3,7 @@
 A whole class joins at once, and every `join` used to take its own trip to the one ORM
 thread and half a dozen queries. The join batcher collects the `join` frames that arrive
 while the previous batch is being written, enters them together (``game.students.enter_many``),
-reads each classroom's screen once for all its students in the batch, and then resolves each
+reads the screens of the batch's classrooms in one query, and then resolves each
 sender's future with its own entry and `state`, or its own refusal. Each classroom's teachers
 hear of the batch once. The sockets that connect together find their classrooms in one query
 the same way, and the sockets that close together end their connections in one query.
@@ -78,18 +78,18 @@ def _enter_alone(arrival: students.Arrival):
 
 @transaction.atomic  # a failure leaves nobody half-entered: the batch goes again one by one
 def enter_together(arrivals: list[students.Arrival]) -> list:
-    """Each arrival's (entry, `state`), or its refusal; each classroom's screen is read once."""
+    """Each arrival's (entry, `state`), or its refusal; the screens of their classrooms are read in one query."""
     outcomes = students.enter_many(arrivals, PROCESS_ID)
-    screens: dict[int, tuple] = {}
+    entered = {arrival.aula.pk for arrival, entry in zip(arrivals, outcomes) if isinstance(entry, students.Entry)}
+    screens = {
+        aula_id: (rounds.with_quiz_progress(ronda), last) for aula_id, (ronda, last) in rounds.on_screen_of(entered).items()
+    }
     result = []
     for arrival, entry in zip(arrivals, outcomes):
         if not isinstance(entry, students.Entry):
             result.append(entry)
             continue
         aula = arrival.aula
-        if aula.pk not in screens:
-            ronda, last = rounds.on_screen(aula)
-            screens[aula.pk] = (rounds.with_quiz_progress(ronda), last)
         ronda, last = screens[aula.pk]
         stored = answers.answer_of(entry.alumno.pk, ronda) if ronda and not entry.new else None
         own = tallies.own_outcome(last, entry.alumno.pk) if last and not entry.new else None

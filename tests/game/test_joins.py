@@ -1,12 +1,15 @@
 """Students entering together (a class joining at once): the rules of one join, each on its own."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
-from preguntas.game import students
+from preguntas.game import rounds, students
 from preguntas.game.errors import GameError
 from preguntas.models import Alumno, Conexion
-from tests.factories import AlumnoFactory, AulaFactory
+from tests.factories import AlumnoFactory, AulaFactory, RondaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +113,17 @@ def test_a_batch_that_fails_unexpectedly_leaves_nobody_entered(aula, monkeypatch
     with pytest.raises(RuntimeError):
         students.enter_many([arrive(aula, name="Ana"), arrive(aula, token="abc")], "p1")
     assert not aula.alumnos.exists() and not Conexion.objects.exists()
+
+
+def test_the_screens_of_several_classrooms_read_together_are_each_the_one_alone():
+    now = timezone.now()
+    open_one, just_closed, long_closed, empty = AulaFactory.create_batch(4)
+    RondaFactory(aula=open_one, cerrada=now - timedelta(minutes=5))
+    RondaFactory(aula=open_one)
+    RondaFactory(aula=just_closed, cerrada=now - timedelta(seconds=10))
+    RondaFactory(aula=long_closed, cerrada=now - timedelta(hours=1))
+    aulas = [open_one, just_closed, long_closed, empty]
+    together = rounds.on_screen_of([a.pk for a in aulas], now)
+    assert together == {a.pk: rounds.on_screen(a, now) for a in aulas}
+    assert together[open_one.pk][0] is not None and together[just_closed.pk][1] is not None
+    assert together[long_closed.pk] == together[empty.pk] == (None, None)
