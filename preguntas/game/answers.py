@@ -56,32 +56,40 @@ def check(attempt: Attempt, ronda: Ronda | None, now=None, extra: int = 100) -> 
 def store(batch: list[Attempt]) -> list[GameError | None]:
     """Check and store a batch; one outcome per answer (None: stored).
 
-    In one transaction; if that fails (the same student answering through another process
-    at the same moment, or anything else), each answer is stored on its own, so that one
-    answer's trouble is never another's."""
-    try:
-        with transaction.atomic():
-            return _store_together(batch)
-    except IntegrityError:
-        if len(batch) == 1:
-            return [_already_answered(batch[0])]
-    except Exception:
-        if len(batch) == 1:
-            raise
-        log.warning("A batch of %d answers failed; storing them one by one", len(batch), exc_info=True)
+    In one transaction. Answers stored before are found by the database's one-answer rule
+    (a student answers first far more often than again): when it refuses the batch, the batch
+    is checked again against the answers stored. If that fails too (the same student answering
+    through another process at the same moment, or anything else), each answer is stored on
+    its own, so that one answer's trouble is never another's."""
+    for look_first in (False, True):
+        try:
+            with transaction.atomic():
+                return _store_together(batch, look_first)
+        except IntegrityError:
+            if look_first and len(batch) == 1:
+                return [_already_answered(batch[0])]
+        except Exception:
+            if len(batch) == 1:
+                raise
+            log.warning("A batch of %d answers failed; storing them one by one", len(batch), exc_info=True)
+            break
     return [_store_alone(attempt) for attempt in batch]
 
 
-def _store_together(batch: list[Attempt]) -> list[GameError | None]:
+def _store_together(batch: list[Attempt], look_first: bool) -> list[GameError | None]:
+    """``look_first``: read the batch's students' stored answers before checking; else the
+    insert fails (IntegrityError) if any of them answered before."""
     round_ids = {a.round_id for a in batch if is_id(a.round_id)}
     # Locking the rounds makes a concurrent close wait for this batch, so the
     # counts in its `closed` frame include every acknowledged answer.
     rondas = {r.pk: r for r in Ronda.objects.select_for_update().filter(pk__in=round_ids)}
-    seen = set(
-        Respuesta.objects.filter(ronda_id__in=round_ids, alumno_id__in={a.alumno_id for a in batch}).values_list(
-            "ronda_id", "alumno_id"
+    seen = set()
+    if look_first:
+        seen = set(
+            Respuesta.objects.filter(ronda_id__in=round_ids, alumno_id__in={a.alumno_id for a in batch}).values_list(
+                "ronda_id", "alumno_id"
+            )
         )
-    )
     timed = any(r.limite for r in rondas.values())
     extra = extra_time({a.alumno_id for a in batch}) if timed else {}
     now = timezone.now()

@@ -1,14 +1,16 @@
 """Students in a classroom: joining by name or roster seat, rejoining by token, presence."""
 
+import copy
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from confusable_homoglyphs import categories, confusables
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from preguntas.game.errors import GameError, is_id, is_int
@@ -27,7 +29,25 @@ def _with_code(code: str):
 
 
 def find_aula(code: str) -> Aula | None:
-    return _with_code(code).activas().select_related("propietario").first()
+    return find_aulas([code])[0]
+
+
+def find_aulas(codes: list[str]) -> list[Aula | None]:
+    """``find_aula`` for many codes in one query (the sockets that connect together), in their
+    order; each code asked gets an instance of its own."""
+    valid = {code.upper() for code in codes if re.fullmatch(CODE_PATTERN, code)}
+    found = {}
+    if valid:
+        found = {aula.codigo: aula for aula in Aula.objects.filter(codigo__in=valid).activas().select_related("propietario")}
+    result, given = [], set()
+    for code in codes:
+        aula = found.get(code.upper()) if re.fullmatch(CODE_PATTERN, code) else None
+        if aula is not None and aula.pk in given:
+            aula = copy.copy(aula)
+        elif aula is not None:
+            given.add(aula.pk)
+        result.append(aula)
+    return result
 
 
 def is_archived(code: str) -> bool:
@@ -226,26 +246,120 @@ class Entry:
     alumno: Alumno
     conexion_id: int  # ``leave`` ends it
     asked_name: str | None = None  # the name typed, when the student got another ("Ana" → "Ana 2")
+    new: bool = False  # added just now: no answers yet
 
 
 def enter(aula: Aula, credentials: dict, proceso: str) -> Entry:
     """Join or rejoin and record the connection: with a ``token`` if the credentials hold one,
     else with a roster ``seat``, else with a ``name``."""
-    asked = None
+    entry = _identify(aula, credentials)
+    entry.conexion_id = Conexion.objects.create(alumno=entry.alumno, proceso=proceso).pk
+    return entry
+
+
+def _identify(aula: Aula, credentials: dict) -> Entry:
+    """``enter`` without recording the connection (``conexion_id`` is 0)."""
     if "token" in credentials:
-        alumno = rejoin(aula, credentials["token"])
-    elif "seat" in credentials:
-        alumno = claim(aula, credentials["seat"])
-    else:
-        name = clean_name(credentials.get("name"))
-        alumno, numbered = _join(aula, name)
-        asked = name if numbered else None
-    conexion = Conexion.objects.create(alumno=alumno, proceso=proceso)
-    return Entry(alumno, conexion.pk, asked)
+        return Entry(rejoin(aula, credentials["token"]), 0)
+    if "seat" in credentials:
+        return Entry(claim(aula, credentials["seat"]), 0)
+    name = clean_name(credentials.get("name"))
+    alumno, numbered = _join(aula, name)
+    return Entry(alumno, 0, name if numbered else None, new=not alumno.en_lista)  # a roster's seat is not new
 
 
-def leave(conexion_id: int) -> None:
-    Conexion.objects.filter(pk=conexion_id).delete()
+@dataclass
+class Arrival:
+    """A `join` as a student sent it, to enter together with the others that arrived with it."""
+
+    aula: Aula
+    credentials: dict
+    language: str = field(default_factory=translation.get_language)  # the student's, for a refusal
+
+
+def enter_many(arrivals: list[Arrival], proceso: str) -> list[Entry | GameError]:
+    """``enter`` for the students whose `join` arrived together (a class joining at once), in a
+    few queries: the classrooms' lock, roster and size are read once, new names in open
+    classrooms are added in one insert and the connections in another. A token, a seat, a name
+    taken or typed twice, or a classroom with a roster go one by one as ``enter`` goes. Each
+    arrival gets its own outcome (an Entry, or why not): one refused never fails another. In one
+    transaction: if anything else fails, nobody of the batch has entered (they may enter again)."""
+    with transaction.atomic():
+        return _enter_many(arrivals, proceso)
+
+
+def _enter_many(arrivals: list[Arrival], proceso: str) -> list[Entry | GameError]:
+    outcomes: list[Entry | GameError | None] = [None] * len(arrivals)
+    names: dict[int, str] = {}
+    for i, arrival in enumerate(arrivals):
+        if "token" in arrival.credentials or "seat" in arrival.credentials:
+            continue
+        try:
+            with translation.override(arrival.language):
+                names[i] = clean_name(arrival.credentials.get("name"))
+        except GameError as refusal:
+            outcomes[i] = refusal
+    together = _add_together(arrivals, names, outcomes)
+    for i, arrival in enumerate(arrivals):
+        if outcomes[i] is None and i not in together:
+            try:
+                with translation.override(arrival.language):
+                    outcomes[i] = _identify(arrival.aula, arrival.credentials)
+            except GameError as refusal:
+                outcomes[i] = refusal
+    entries = [entry for entry in outcomes if isinstance(entry, Entry)]
+    conexiones = Conexion.objects.bulk_create([Conexion(alumno=entry.alumno, proceso=proceso) for entry in entries])
+    for entry, conexion in zip(entries, conexiones):
+        entry.conexion_id = conexion.pk
+    return outcomes
+
+
+def _add_together(arrivals: list[Arrival], names: dict[int, str], outcomes: list) -> set[int]:
+    """Add in one insert the new names of open classrooms (the rules of ``join``: the lock, the
+    size limit; a classroom with a roster takes none). Sets their outcomes, refusals included;
+    returns the arrivals dealt with. A name already taken, or typed twice in the batch, is left
+    to ``join``, which numbers it."""
+    if not names:
+        return set()
+    aula_ids = {arrivals[i].aula.pk for i in names}
+    now = {
+        row["pk"]: row
+        for row in Aula.objects.filter(pk__in=aula_ids).values("pk", "bloqueada").annotate(
+            roster=Count("alumnos", filter=Q(alumnos__en_lista=True)), total=Count("alumnos")
+        )
+    }
+    taken = set(
+        Alumno.objects.filter(aula_id__in=aula_ids, nombre__in=set(names.values())).values_list("aula_id", "nombre")
+    )
+    done, rows = set(), {}
+    for i, name in names.items():
+        aula = arrivals[i].aula
+        classroom = now.get(aula.pk)
+        if classroom is None or classroom["roster"] or (aula.pk, name) in taken:
+            continue  # gone, a roster's seat, or a name to number: one by one
+        with translation.override(arrivals[i].language):
+            if classroom["bloqueada"]:
+                outcomes[i] = GameError("locked", _("El aula está cerrada a nuevos alumnos: pide a tu docente que la abra."))
+            elif classroom["total"] >= settings.QRT_MAX_STUDENTS_PER_CLASSROOM:
+                outcomes[i] = GameError("full", _("El aula está completa."))
+            else:
+                classroom["total"] += 1
+                taken.add((aula.pk, name))
+                rows[i] = Alumno(aula=aula, nombre=name)
+        done.add(i)
+    try:
+        with transaction.atomic():
+            Alumno.objects.bulk_create(list(rows.values()))
+    except IntegrityError:  # a name taken meanwhile through another process: one by one
+        return done - set(rows)
+    for i, alumno in rows.items():
+        outcomes[i] = Entry(alumno, 0, new=True)
+    return done
+
+
+def leave(*conexion_ids: int) -> None:
+    """Sockets closed: their connections end (in one query for the sockets that close together)."""
+    Conexion.objects.filter(pk__in=conexion_ids).delete()
 
 
 def heartbeat(proceso: str) -> list[Aula]:

@@ -20,8 +20,9 @@ from preguntas.game import answers, rounds, scoring, students, tallies
 from preguntas.game.errors import GameError
 from preguntas.realtime import protocol
 from preguntas.realtime.batcher import batcher
+from preguntas.realtime.joins import finder, joins, leaves
 from preguntas.realtime.outbox import outbox
-from preguntas.realtime.presence import PROCESS_ID, heartbeat
+from preguntas.realtime.presence import heartbeat
 from preguntas.realtime.relay import relay_for
 
 ROSTER_INTERVAL = 1.0  # seconds between two roster frames to a teacher
@@ -68,7 +69,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
         # Local to this socket's task: its handlers (and the ORM calls they make) inherit it.
         translation.activate(socket_language(self.scope))
         code = self.scope["url_route"]["kwargs"]["code"]
-        self.aula = await database_sync_to_async(students.find_aula)(code)
+        self.aula = await finder().find(code)
         await self.accept()
         if self.aula is None:
             if await database_sync_to_async(students.is_archived)(code):
@@ -115,8 +116,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
                     task.cancel()
         if self.alumno is not None:
             heartbeat().closed()
-            await database_sync_to_async(students.leave)(self._conexion_id)
-            await self._notify_teacher(protocol.presence_changed())
+            await leaves().submit(self.aula, self._conexion_id)  # the teacher hears of it then
 
     # Incoming frames ----------------------------------------------------
 
@@ -177,7 +177,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
             raise GameError("already_joined", _("Ya estás dentro del aula."))
         await self._listen()  # before reading the state, so that no frame falls in between
         try:
-            entry, state = await self._enter(frame)
+            # With the other joins that arrive meanwhile (joins.py); the teacher hears of them then.
+            entry, state = await joins().submit(self.aula, frame)
         except GameError:
             await self.relay.remove(self)
             self.relay = None
@@ -187,17 +188,6 @@ class AulaConsumer(AsyncWebsocketConsumer):
         await heartbeat().opened()
         await self._send(protocol.joined(entry.alumno, entry.asked_name))
         await self._send(state)
-        await self._notify_teacher(protocol.presence_changed())
-
-    @database_sync_to_async
-    def _enter(self, frame):
-        entry = students.enter(self.aula, frame, PROCESS_ID)
-        ronda, last = rounds.on_screen(self.aula)
-        ronda = rounds.with_quiz_progress(ronda)
-        stored = answers.answer_of(entry.alumno.pk, ronda) if ronda else None
-        own = tallies.own_outcome(last, entry.alumno.pk) if last else None
-        state = protocol.student_state(self.aula, ronda, stored, entry.alumno.tiempo_extra, last, own)
-        return entry, state
 
     async def on_seats(self, frame):
         seats = await database_sync_to_async(students.seats)(self.aula)

@@ -44,3 +44,13 @@ def test_an_answer_stored_earlier_is_not_stored_again(aula):
     assert outcome.code == "already_answered"
     assert Respuesta.objects.count() == 1
 
+
+
+@pytest.mark.django_db
+def test_an_answer_stored_earlier_fails_no_other_answer_of_its_batch(aula):
+    ronda = RondaFactory(aula=aula)
+    ana, beto, carla = AlumnoFactory.create_batch(3, aula=aula)
+    assert store([pending(aula, beto, ronda.pk, True)]) == [None]
+    outcomes = store([pending(aula, ana, ronda.pk, True), pending(aula, beto, ronda.pk, False), pending(aula, carla, ronda.pk, False)])
+    assert [o.code if isinstance(o, GameError) else o for o in outcomes] == [None, "already_answered", None]
+    assert sorted(Respuesta.objects.values_list("alumno_id", "valor")) == [(ana.pk, True), (beto.pk, True), (carla.pk, False)]

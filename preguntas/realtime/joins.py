@@ -1,0 +1,168 @@
+"""Connects and joins in batches, as answers are (batcher.py).
+
+A whole class joins at once, and every `join` used to take its own trip to the one ORM
+thread and half a dozen queries. The join batcher collects the `join` frames that arrive
+while the previous batch is being written, enters them together (``game.students.enter_many``),
+reads the screens of the batch's classrooms in one query, and then resolves each
+sender's future with its own entry and `state`, or its own refusal. Each classroom's teachers
+hear of the batch once. The sockets that connect together find their classrooms in one query
+the same way, and the sockets that close together end their connections in one query.
+"""
+
+import asyncio
+import logging
+
+from channels.db import database_sync_to_async
+from django.db import transaction
+from django.utils import translation
+
+from preguntas.game import answers, rounds, students, tallies
+from preguntas.models import Aula
+from preguntas.realtime import protocol
+from preguntas.realtime.outbox import outbox
+from preguntas.realtime.per_loop import per_loop
+from preguntas.realtime.presence import PROCESS_ID
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 500
+
+
+class JoinBatcher:
+    def __init__(self):
+        self.queue: list[tuple[students.Arrival, asyncio.Future]] = []
+        self.writer = None
+
+    async def submit(self, aula: Aula, credentials: dict) -> tuple[students.Entry, dict]:
+        """Enter one student; returns their entry and `state` once the connection is recorded,
+        or raises GameError."""
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((students.Arrival(aula, credentials), future))
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.ensure_future(self._write_until_empty())
+        return await future
+
+    async def _write_until_empty(self) -> None:
+        while self.queue:
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            arrivals = [arrival for arrival, _ in batch]
+            try:
+                outcomes = await database_sync_to_async(enter_together)(arrivals)
+            except Exception:  # one join's trouble must not be another's: one by one
+                log.warning("A batch of %d joins failed; entering them one by one", len(batch), exc_info=True)
+                outcomes = [await database_sync_to_async(_enter_alone)(arrival) for arrival in arrivals]
+            groups, abandoned = set(), []
+            for (arrival, future), outcome in zip(batch, outcomes):
+                entered = not isinstance(outcome, BaseException)
+                if entered:
+                    groups.add(arrival.aula.teacher_group_name)
+                if future.done():  # its socket went meanwhile: nobody will ``leave`` for it
+                    if entered:
+                        abandoned.append(outcome[0].conexion_id)
+                elif entered:
+                    future.set_result(outcome)
+                else:
+                    future.set_exception(outcome)
+            if abandoned:
+                await database_sync_to_async(students.leave)(*abandoned)
+            for group in groups:
+                await outbox().send(group, protocol.presence_changed())
+
+
+def _enter_alone(arrival: students.Arrival):
+    try:
+        return enter_together([arrival])[0]
+    except Exception as error:
+        return error
+
+
+@transaction.atomic  # a failure leaves nobody half-entered: the batch goes again one by one
+def enter_together(arrivals: list[students.Arrival]) -> list:
+    """Each arrival's (entry, `state`), or its refusal; the screens of their classrooms are read in one query."""
+    outcomes = students.enter_many(arrivals, PROCESS_ID)
+    entered = {arrival.aula.pk for arrival, entry in zip(arrivals, outcomes) if isinstance(entry, students.Entry)}
+    screens = {
+        aula_id: (rounds.with_quiz_progress(ronda), last) for aula_id, (ronda, last) in rounds.on_screen_of(entered).items()
+    }
+    result = []
+    for arrival, entry in zip(arrivals, outcomes):
+        if not isinstance(entry, students.Entry):
+            result.append(entry)
+            continue
+        aula = arrival.aula
+        ronda, last = screens[aula.pk]
+        stored = answers.answer_of(entry.alumno.pk, ronda) if ronda and not entry.new else None
+        own = tallies.own_outcome(last, entry.alumno.pk) if last and not entry.new else None
+        with translation.override(arrival.language):
+            state = protocol.student_state(aula, ronda, stored, entry.alumno.tiempo_extra, last, own)
+        result.append((entry, state))
+    return result
+
+
+joins = per_loop(JoinBatcher)
+
+
+class ClassroomFinder:
+    def __init__(self):
+        self.queue: list[tuple[str, asyncio.Future]] = []
+        self.reader = None
+
+    async def find(self, code: str) -> Aula | None:
+        """The active classroom with this code (``game.students.find_aula``), found together
+        with the others asked for meanwhile."""
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((code, future))
+        if self.reader is None or self.reader.done():
+            self.reader = asyncio.ensure_future(self._read_until_empty())
+        return await future
+
+    async def _read_until_empty(self) -> None:
+        while self.queue:
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            try:
+                found = await database_sync_to_async(students.find_aulas)([code for code, _ in batch])
+            except Exception as error:  # every socket of the batch hears of it, as it would alone
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for (_, future), aula in zip(batch, found):
+                if not future.done():
+                    future.set_result(aula)
+
+
+finder = per_loop(ClassroomFinder)
+
+
+class LeaveBatcher:
+    def __init__(self):
+        self.queue: list[tuple[int, str, asyncio.Future]] = []
+        self.writer = None
+
+    async def submit(self, aula: Aula, conexion_id: int) -> None:
+        """End a student's connection (``game.students.leave``) together with the others that
+        close meanwhile; returns once it is ended. Each classroom's teachers hear of a batch once."""
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((conexion_id, aula.teacher_group_name, future))
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.ensure_future(self._write_until_empty())
+        await future
+
+    async def _write_until_empty(self) -> None:
+        while self.queue:
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            try:
+                await database_sync_to_async(students.leave)(*(conexion_id for conexion_id, _, _ in batch))
+            except Exception as error:  # every socket of the batch hears of it, as it would alone
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_result(None)
+            for group in {group for _, group, _ in batch}:
+                await outbox().send(group, protocol.presence_changed())
+
+
+leaves = per_loop(LeaveBatcher)
