@@ -127,15 +127,26 @@ def classroom_results(aula: Aula) -> Results:
     return Results(rounds=list(summaries.values()), students=students, with_points=aula.puntos_velocidad)
 
 
-def export_rows(results: Results):
+def export_rows(results: Results, homework_scores: list[tuple[Tarea, dict[int, int]]] = ()):
     """Rows for the downloads (CSV and spreadsheet): a header, one line per student (1 right,
-    0 wrong, None no answer), then the per-round % right."""
+    0 wrong, None no answer), then the per-round % right. After the rounds, a column per
+    homework (``homework_columns``): the right answers of the attempt that counts, None if the
+    student never started it."""
     points = ["puntos"] if results.with_points else []
-    yield ["alumno", "numero", "aciertos"] + points + [f"R{i}: {s.ronda.texto}" for i, s in enumerate(results.rounds, 1)]
+    yield (["alumno", "numero", "aciertos"] + points + [f"R{i}: {s.ronda.texto}" for i, s in enumerate(results.rounds, 1)]
+           + [f"{tarea.nombre} ({_('tarea')})" for tarea, _scores in homework_scores])
     symbol = {True: 1, False: 0, VOTED: None, None: None}  # a poll's answer is not a mark
     for row in results.students:
-        yield [row.name, row.numero, row.score] + ([row.points] if points else []) + [symbol[cell] for cell in row.cells]
-    yield ["% aciertos", None, None] + [None] * len(points) + [s.percent_right for s in results.rounds]
+        yield ([row.name, row.numero, row.score] + ([row.points] if points else []) + [symbol[cell] for cell in row.cells]
+               + [scores.get(row.alumno_id) for _tarea, scores in homework_scores])
+    yield (["% aciertos", None, None] + [None] * len(points) + [s.percent_right for s in results.rounds]
+           + [None] * len(homework_scores))
+
+
+def homework_columns(aula: Aula) -> list[tuple[Tarea, dict[int, int]]]:
+    """The classroom's homework, the soonest due first, each with every student's right answers
+    in the attempt that counts (for ``export_rows`` and the gradebook)."""
+    return [(tarea, _homework_scores(tarea)) for tarea in aula.tareas.order_by("vence", "pk")]
 
 
 def gradebook_rows(aula: Aula):
@@ -153,12 +164,11 @@ def gradebook_rows(aula: Aula):
         ronda = by_id[ronda_id]
         key = (alumno_id, ronda.cuestionario_id)
         right[key] = right.get(key, 0) + bool(kinds.of(ronda).is_right(ronda, valor))
-    tareas = list(aula.tareas.order_by("vence", "pk"))
-    homework_right = [_homework_scores(tarea) for tarea in tareas]
-    yield ["alumno", "numero"] + [q.nombre for q in quizzes] + [f"{t.nombre} ({_('tarea')})" for t in tareas]
+    homework_scores = homework_columns(aula)
+    yield ["alumno", "numero"] + [q.nombre for q in quizzes] + [f"{t.nombre} ({_('tarea')})" for t, _s in homework_scores]
     for alumno in aula.alumnos.all():
         yield [alumno.nombre, alumno.numero] + [right.get((alumno.pk, q.pk), 0) for q in quizzes] + [
-            scores.get(alumno.pk) for scores in homework_right
+            scores.get(alumno.pk) for _t, scores in homework_scores
         ]
 
 

@@ -18,7 +18,8 @@ def resultados(request: HttpRequest, codigo: str) -> HttpResponse:
 @login_required
 def resultados_csv(request: HttpRequest, codigo: str) -> HttpResponse:
     aula = own_aula(request, codigo)
-    return csv_response(f"resultados-{aula.codigo}.csv", results.export_rows(results.classroom_results(aula)))
+    rows = results.export_rows(results.classroom_results(aula), results.homework_columns(aula))
+    return csv_response(f"resultados-{aula.codigo}.csv", rows)
 
 
 @login_required
@@ -31,7 +32,7 @@ def cuaderno_csv(request: HttpRequest, codigo: str) -> HttpResponse:
 @login_required
 def resultados_xlsx(request: HttpRequest, codigo: str) -> HttpResponse:
     aula = own_aula(request, codigo)
-    rows = results.export_rows(results.classroom_results(aula))
+    rows = results.export_rows(results.classroom_results(aula), results.homework_columns(aula))
     return xlsx_response(f"resultados-{aula.codigo}.xlsx", "Resultados", rows)
 
 

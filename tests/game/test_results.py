@@ -1,12 +1,16 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from preguntas.game.csv_files import write_rows
-from preguntas.game.results import classroom_results, export_rows
-from tests.factories import AlumnoFactory, RespuestaFactory, RondaFactory
+from preguntas.game import homework
+from preguntas.game.results import classroom_results, export_rows, homework_columns
+from tests.factories import (
+    AlumnoFactory, CuestionarioFactory, PreguntaFactory, RespuestaFactory, RondaFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +95,28 @@ def test_a_second_vote_shows_the_shift_from_the_first(aula, alice, pregunta):
         RespuestaFactory(ronda=second, alumno=alumno, valor=valor)
     before, after = classroom_results(aula).rounds
     assert (before.percent_right, after.percent_right, after.shift, before.previous) == (25, 75, 50, None)
+
+
+def test_the_downloads_add_a_column_per_homework_after_the_live_rounds(aula, two_rounds, alice):
+    quiz = CuestionarioFactory(propietario=alice, nombre="=Capitales")
+    for respuesta in (True, False):
+        quiz.anadir(PreguntaFactory(propietario=alice, respuesta=respuesta))
+    now = timezone.now()
+    tarea = homework.assign(aula, quiz, abre=now - timedelta(hours=1), vence=now + timedelta(days=1))
+    ana, beto = (aula.alumnos.get(nombre=n) for n in ("Ana", "Beto"))
+    for alumno, answers in ((ana, [True, False]), (beto, [False, False])):
+        intento = homework.start(tarea, alumno, now)
+        for value in answers:
+            homework.answer(intento, homework.show(intento, now).pk, value, now=now)
+    out = io.StringIO()
+    write_rows(out, export_rows(classroom_results(aula), homework_columns(aula)))
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == [
+        "alumno", "numero", "aciertos", "R1: Lima es la capital de Perú.", "R2: =HYPERLINK(\"x\")", "'=Capitales (tarea)",
+    ]
+    assert rows[1:] == [
+        ["Ana", "", "2", "1", "1", "2"],
+        ["'@Carla", "", "0", "", "", ""],
+        ["Beto", "", "0", "0", "", "1"],
+        ["% aciertos", "", "", "50", "100", ""],
+    ]

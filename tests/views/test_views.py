@@ -1,12 +1,14 @@
 """The teacher's pages and the student's answer page."""
 
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from preguntas.game import homework
 from preguntas.models import Aula, Pregunta
 from tests.factories import (
     AlumnoFactory,
@@ -144,6 +146,29 @@ def test_the_results_spreadsheet_holds_the_rows_of_the_csv_with_numbers_as_numbe
         ["% aciertos", None, None, 50, 0],
     ]
     assert sheet["B2"].data_type == "s" and sheet["C2"].data_type == "n"  # the student id keeps its zeros
+
+
+def test_both_results_downloads_end_with_a_column_per_homework(alice_client, aula, alice):
+    ronda = RondaFactory(aula=aula, texto="Lima es la capital de Perú.", correcta=True)
+    ana = AlumnoFactory(aula=aula, nombre="Ana")
+    RespuestaFactory(ronda=ronda, alumno=ana, valor=True)
+    quiz = CuestionarioFactory(propietario=alice, nombre="Capitales")
+    quiz.anadir(PreguntaFactory(propietario=alice, respuesta=True))
+    now = timezone.now()
+    tarea = homework.assign(aula, quiz, abre=now - timedelta(hours=1), vence=now + timedelta(days=1))
+    intento = homework.start(tarea, ana, now)
+    homework.answer(intento, homework.show(intento, now).pk, True, now=now)
+    export = alice_client.get(reverse("preguntas:resultados_csv", args=[aula.codigo]))
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[:2] == [
+        '"alumno","numero","aciertos","R1: Lima es la capital de Perú.","Capitales (tarea)"', '"Ana","","1","1","1"',
+    ]
+    sheet = sheet_of(alice_client.get(reverse("preguntas:resultados_xlsx", args=[aula.codigo])))
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["alumno", "numero", "aciertos", "R1: Lima es la capital de Perú.", "Capitales (tarea)"],
+        ["Ana", None, 1, 1, 1],
+        ["% aciertos", None, None, 100, None],
+    ]
 
 
 def test_the_gradebook_spreadsheet_has_a_column_per_quiz(alice_client, aula, alice):
