@@ -402,6 +402,15 @@ class TareaForm(forms.ModelForm):
         return cleaned
 
 
+class TareaPlazoForm(forms.Form):
+    """A new due time for a homework (game/homework.py checks it is after the opening)."""
+
+    vence = forms.DateTimeField(
+        label=_("Vence"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
 class TareaUnirseForm(forms.Form):
     """A student starts homework: a roster seat, a name, or the token their device already holds."""
 

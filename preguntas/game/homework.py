@@ -51,6 +51,22 @@ def assign(aula: Aula, cuestionario: Cuestionario, *, abre, vence, revelar=Revel
     return tarea
 
 
+def change_due(tarea: Tarea, vence) -> None:
+    """Move the due time, later or sooner (even to now or before: it is then due), never to or
+    before the opening."""
+    if vence <= tarea.abre:
+        raise GameError("invalid", _("El plazo debe vencer después de abrirse."))
+    tarea.vence = vence
+    tarea.save(update_fields=["vence"])
+
+
+def delete(tarea: Tarea) -> int:
+    """Delete a homework with its questions, attempts and answers; how many attempts went with it."""
+    intentos = tarea.intentos_hechos.count()
+    tarea.delete()
+    return intentos
+
+
 # Windows ---------------------------------------------------------------------
 
 

@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from preguntas.forms import TareaForm, TareaUnirseForm
+from preguntas.forms import TareaForm, TareaPlazoForm, TareaUnirseForm
 from preguntas.game import homework, kinds, results, students
 from preguntas.game.errors import GameError
 from preguntas.models import Alumno, Aula, Tarea
@@ -66,6 +67,7 @@ def tarea(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
         "finished": sum(s.row.finished for s in found.students),
         "now": timezone.now(),
         "abierta": homework.is_open(tarea),
+        "intentos_hechos": tarea.intentos_hechos.count(),
         "link": request.build_absolute_uri(reverse("preguntas:tarea_alumno", args=[tarea.aula.codigo, tarea.pk])),
     }
     return render(request, "preguntas/tarea.html", context)
@@ -81,6 +83,38 @@ def tarea_progreso(request: HttpRequest, codigo: str, pk: int) -> JsonResponse:
         "started": sum(r.started for r in rows),
         "finished": sum(r.finished for r in rows),
     })
+
+
+@login_required
+@require_POST
+def tarea_plazo(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
+    """Extend or shorten the due time."""
+    tarea = _own_tarea(request, codigo, pk)
+    form = TareaPlazoForm(request.POST)
+    if not form.is_valid():
+        messages.warning(request, _("Escribe la fecha y la hora del nuevo plazo."))
+    else:
+        try:
+            homework.change_due(tarea, form.cleaned_data["vence"])
+        except GameError as error:
+            messages.warning(request, error.detail)
+        else:
+            messages.success(request, _("El plazo de «%(nombre)s» vence ahora el %(vence)s.") % {
+                "nombre": tarea.nombre,
+                "vence": date_format(timezone.localtime(tarea.vence), "SHORT_DATETIME_FORMAT"),
+            })
+    return redirect("preguntas:tarea", codigo=tarea.aula.codigo, pk=tarea.pk)
+
+
+@login_required
+@require_POST
+def tarea_borrar(request: HttpRequest, codigo: str, pk: int) -> HttpResponse:
+    """Delete the homework, with its students' attempts and answers."""
+    tarea = _own_tarea(request, codigo, pk)
+    codigo, nombre = tarea.aula.codigo, tarea.nombre
+    homework.delete(tarea)
+    messages.success(request, _("Tarea «%(nombre)s» borrada, con sus intentos y respuestas.") % {"nombre": nombre})
+    return redirect("preguntas:tareas", codigo=codigo)
 
 
 # The student ---------------------------------------------------------------

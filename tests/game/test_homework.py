@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from preguntas.game import homework, results
 from preguntas.game.errors import GameError
-from preguntas.models import Cuenta, Respuesta, Revelar, Tarea, TiempoExtra
+from preguntas.models import Cuenta, Intento, Respuesta, RespuestaTarea, Revelar, Tarea, TiempoExtra
 from tests.factories import (
     AlumnoFactory, ChoiceFactory, CuestionarioFactory, MultiFactory, NumberFactory, PollFactory, PreguntaFactory,
     RondaFactory,
@@ -69,6 +69,27 @@ def test_homework_is_open_between_its_opening_and_its_due_time(aula, quiz):
     assert not homework.is_open(tarea, NOW + timedelta(hours=1))
     assert list(homework.open_for(aula, NOW)) == [tarea]
     assert list(homework.open_for(aula, NOW + timedelta(hours=2))) == []
+
+
+def test_the_due_time_moves_later_or_sooner_but_never_to_the_opening_or_before(aula, quiz):
+    tarea = assign(aula, quiz, abre=NOW, vence=NOW + timedelta(hours=1))
+    homework.change_due(tarea, NOW + timedelta(days=2))
+    assert Tarea.objects.get().vence == NOW + timedelta(days=2)
+    homework.change_due(tarea, NOW + timedelta(minutes=1))
+    assert homework.is_due(tarea, NOW + timedelta(minutes=1))
+    for too_soon in (NOW, NOW - timedelta(minutes=1)):
+        with pytest.raises(GameError):
+            homework.change_due(tarea, too_soon)
+    assert Tarea.objects.get().vence == NOW + timedelta(minutes=1)
+
+
+def test_deleting_a_homework_takes_its_attempts_and_answers_and_leaves_its_students(aula, quiz):
+    tarea = assign(aula, quiz)
+    for name in ("Ana", "Beto"):
+        do(homework.start(tarea, AlumnoFactory(aula=aula, nombre=name), NOW), RIGHT)
+    assert homework.delete(tarea) == 2
+    assert not Tarea.objects.exists() and not RespuestaTarea.objects.exists() and not Intento.objects.exists()
+    assert aula.alumnos.count() == 2
 
 
 def test_nobody_starts_before_the_opening_or_after_the_due_time(aula, quiz):

@@ -121,6 +121,9 @@ def pages(world):
         ("preguntas:tareas", [code], "post", {"anonymous": LOGIN, "alice": 400, "bob": 404, "staff": 404}),
         ("preguntas:tarea", [code, tarea.pk if tarea else 0], "get", owner_only),
         ("preguntas:tarea_progreso", [code, tarea.pk if tarea else 0], "get", owner_only),
+        ("preguntas:tarea_plazo", [code, tarea.pk if tarea else 0], "get", post_only),
+        ("preguntas:tarea_plazo", [code, tarea.pk if tarea else 0], "post", owner_post),  # no date given: a warning
+        ("preguntas:tarea_borrar", [code, tarea.pk if tarea else 0], "get", post_only),
         ("preguntas:lista_plantilla_csv", [], "get", all_teachers),
         ("preguntas:preguntas", [], "get", all_teachers),
         ("preguntas:pregunta_nueva", [], "get", all_teachers),
@@ -158,6 +161,8 @@ def pages(world):
     rows += [
         ("admin:preguntas_aula_change", [aula.pk], "get", admin_only),
         ("admin:preguntas_alumno_change", [world["alumnos"][0].pk], "get", admin_only),
+        # Near the end: it deletes the homework the pages above show.
+        ("preguntas:tarea_borrar", [code, tarea.pk if tarea else 0], "post", owner_post),
         ("usuarios:logout", [], "post", {role: LOGIN for role in public}),  # last: it ends the session
     ]
     return [(name, url, method, expected) for name, args, method, expected in rows if (url := url_or_none(name, args))]

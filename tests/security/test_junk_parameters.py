@@ -104,6 +104,8 @@ def parameters(values) -> dict[str, dict[str, dict[str, object]]]:
         },
         "preguntas:tarea": {"path": homework_page},
         "preguntas:tarea_progreso": {"path": homework_page},
+        "preguntas:tarea_plazo": {"path": homework_page, "POST": {"vence": "2026-12-06T10:00"}},
+        "preguntas:tarea_borrar": {"path": homework_page},
         "preguntas:tarea_alumno": {"path": homework_page, "GET": {"tras": "1"}},
         "preguntas:tarea_unirse": {"path": homework_page, "POST": {"puesto": values["alumno"], "nombre": "Beto", "token": "abc"}},
         "preguntas:tarea_empezar": {"path": homework_page},

@@ -231,3 +231,62 @@ def test_the_panel_links_to_the_open_homework(teacher_client, tarea):
     page = teacher_client.get(reverse("preguntas:panel", args=[tarea.aula.codigo])).content.decode()
     assert reverse("preguntas:tarea", args=[tarea.aula.codigo, tarea.pk]) in page
     assert reverse("preguntas:tareas", args=[tarea.aula.codigo]) in page
+
+
+def local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_the_teacher_extends_or_shortens_the_due_time_but_never_to_before_the_opening(teacher_client, tarea):
+    url = reverse("preguntas:tarea_plazo", args=[tarea.aula.codigo, tarea.pk])
+    page = teacher_client.get(reverse("preguntas:tarea", args=[tarea.aula.codigo, tarea.pk])).content.decode()
+    assert f'action="{url}"' in page and f'value="{local(tarea.vence)}"' in page
+    later = (tarea.vence + timedelta(days=3)).replace(second=0, microsecond=0)
+    response = teacher_client.post(url, {"vence": local(later)})
+    assert response.status_code == 302 and response.url == reverse("preguntas:tarea", args=[tarea.aula.codigo, tarea.pk])
+    tarea.refresh_from_db()
+    assert tarea.vence == later
+    sooner = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=1)
+    teacher_client.post(url, {"vence": local(sooner)})
+    tarea.refresh_from_db()
+    assert tarea.vence == sooner and homework.is_due(tarea)
+    for refused in (local(tarea.abre - timedelta(minutes=5)), "mañana", ""):
+        response = teacher_client.post(url, {"vence": refused}, follow=True)
+        assert list(response.context["messages"])[-1].level_tag == "warning"
+        tarea.refresh_from_db()
+        assert tarea.vence == sooner
+
+
+def test_deleting_a_homework_deletes_its_attempts_and_answers_after_a_confirmation(teacher_client, tarea):
+    ana = joined(tarea)
+    ana.post(student_url("tarea_empezar", tarea))
+    ana.post(student_url("tarea_responder", tarea), {"pregunta": tarea.preguntas.first().pk, "opcion": "1"})
+    url = reverse("preguntas:tarea_borrar", args=[tarea.aula.codigo, tarea.pk])
+    page = teacher_client.get(reverse("preguntas:tarea", args=[tarea.aula.codigo, tarea.pk])).content.decode()
+    form = page[page.index(f'action="{url}"'):]
+    assert "data-confirm=\"¿Borrar la tarea «Ríos de España»? Se borran también su intento y las respuestas" in form
+    assert teacher_client.get(url).status_code == 405
+    response = teacher_client.post(url)
+    assert response.status_code == 302 and response.url == reverse("preguntas:tareas", args=[tarea.aula.codigo])
+    assert (Tarea.objects.count(), Intento.objects.count(), RespuestaTarea.objects.count()) == (0, 0, 0)
+    assert Alumno.objects.filter(nombre="Ana").exists()  # the student stays in the classroom
+
+
+def test_only_the_classrooms_teacher_changes_or_deletes_its_homework(client, bob, tarea):
+    vence = tarea.vence
+    client.force_login(bob)
+    url = reverse("preguntas:tarea_plazo", args=[tarea.aula.codigo, tarea.pk])
+    assert client.post(url, {"vence": local(vence + timedelta(days=9))}).status_code == 404
+    assert client.post(reverse("preguntas:tarea_borrar", args=[tarea.aula.codigo, tarea.pk])).status_code == 404
+    other = AulaFactory(propietario=bob)
+    assert client.post(reverse("preguntas:tarea_borrar", args=[other.codigo, tarea.pk])).status_code == 404
+    tarea.refresh_from_db()
+    assert tarea.vence == vence
+
+
+def test_changing_or_deleting_a_homework_needs_the_csrf_token(alice, tarea):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    for name in ("tarea_plazo", "tarea_borrar"):
+        assert client.post(reverse(f"preguntas:{name}", args=[tarea.aula.codigo, tarea.pk])).status_code == 403
+    assert Tarea.objects.filter(pk=tarea.pk).exists()
