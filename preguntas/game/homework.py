@@ -310,7 +310,9 @@ def score(intento: Intento) -> int:
 
 def counted(tarea: Tarea, intentos: list[Intento]) -> Intento | None:
     """Of one student's attempts, the one that counts: the best (the earliest of equal scores)
-    or the last."""
+    or the last, among the finished ones; the unfinished one only when none is finished (a
+    student whose time ran out mid-attempt still gets its score)."""
+    intentos = [i for i in intentos if i.terminado is not None] or intentos
     if not intentos:
         return None
     if tarea.cuenta == Cuenta.ULTIMO:

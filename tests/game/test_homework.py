@@ -201,6 +201,24 @@ def test_the_best_or_the_last_attempt_counts(aula, quiz, cuenta, expected):
     assert results.homework_results(tarea).students[0].row.score == expected
 
 
+@pytest.mark.parametrize("cuenta", [Cuenta.MEJOR, Cuenta.ULTIMO])
+def test_only_finished_attempts_count_unless_none_is_finished(aula, quiz, cuenta):
+    tarea = assign(aula, quiz, intentos=2, cuenta=cuenta, vence=NOW + timedelta(hours=1))
+    ana, beto = AlumnoFactory(aula=aula, nombre="Ana"), AlumnoFactory(aula=aula, nombre="Beto")
+    do(homework.start(tarea, ana, NOW), WRONG)  # finished: 0 right
+    for alumno in (ana, beto):  # two right answers, then the time runs out
+        intento = homework.start(tarea, alumno, NOW)
+        for _ in range(2):
+            pregunta = homework.show(intento, NOW)
+            homework.answer(intento, pregunta.pk, RIGHT[pregunta.tipo], now=NOW)
+    scores = {row.alumno.nombre: (row.score, row.intentos, row.finished) for row in homework.progress(tarea)}
+    assert scores == {"Ana": (0, 2, True), "Beto": (2, 1, False)}
+    assert homework.counted(tarea, homework.attempts(tarea, ana)).numero == 1
+    assert results.homework_results(tarea).students[0].row.score == 2
+    assert {s.row.alumno.nombre: s.cells[:2] for s in results.homework_results(tarea).students}["Ana"] == [False, False]
+
+
+# Timers
 # Timers
 
 
