@@ -133,14 +133,18 @@ def export_rows(results: Results, homework_scores: list[tuple[Tarea, dict[int, i
     homework (``homework_columns``): the right answers of the attempt that counts, None if the
     student never started it."""
     points = ["puntos"] if results.with_points else []
-    yield (["alumno", "numero", "aciertos"] + points + [f"R{i}: {s.ronda.texto}" for i, s in enumerate(results.rounds, 1)]
-           + [f"{tarea.nombre} ({_('tarea')})" for tarea, _scores in homework_scores])
+    rounds = [f"R{i}: {s.ronda.texto}" for i, s in enumerate(results.rounds, 1)]
+    yield ["alumno", "numero", "aciertos"] + points + rounds + [_homework_heading(t) for t, _s in homework_scores]
     symbol = {True: 1, False: 0, VOTED: None, None: None}  # a poll's answer is not a mark
     for row in results.students:
         yield ([row.name, row.numero, row.score] + ([row.points] if points else []) + [symbol[cell] for cell in row.cells]
-               + [scores.get(row.alumno_id) for _tarea, scores in homework_scores])
+               + [scores.get(row.alumno_id) for _t, scores in homework_scores])
     yield (["% aciertos", None, None] + [None] * len(points) + [s.percent_right for s in results.rounds]
            + [None] * len(homework_scores))
+
+
+def _homework_heading(tarea: Tarea) -> str:
+    return f"{tarea.nombre} ({_('tarea')})"
 
 
 def homework_columns(aula: Aula) -> list[tuple[Tarea, dict[int, int]]]:
@@ -165,7 +169,7 @@ def gradebook_rows(aula: Aula):
         key = (alumno_id, ronda.cuestionario_id)
         right[key] = right.get(key, 0) + bool(kinds.of(ronda).is_right(ronda, valor))
     homework_scores = homework_columns(aula)
-    yield ["alumno", "numero"] + [q.nombre for q in quizzes] + [f"{t.nombre} ({_('tarea')})" for t, _s in homework_scores]
+    yield ["alumno", "numero"] + [q.nombre for q in quizzes] + [_homework_heading(t) for t, _s in homework_scores]
     for alumno in aula.alumnos.all():
         yield [alumno.nombre, alumno.numero] + [right.get((alumno.pk, q.pk), 0) for q in quizzes] + [
             scores.get(alumno.pk) for _t, scores in homework_scores
