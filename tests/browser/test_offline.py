@@ -55,3 +55,34 @@ def test_an_answer_given_offline_is_dropped_if_the_round_closed_meanwhile(live_a
         timeout=RECONNECT_WAIT,
     )
     assert not Respuesta.objects.exists()
+
+
+def test_a_multiple_select_or_a_number_given_offline_is_sent_on_reconnect(live_app, demo, browser, teacher_socket):
+    """Every kind's answer waits in the queue in its own field (`options`, `number`)."""
+    student = browser(PHONE)
+    join_classroom(student, live_app.url, "DEMO01", "Eva")
+    multi = Pregunta.objects.get(texto="¿Qué ríos desembocan en el océano Atlántico?")
+    question = teacher_socket(demo.aula, demo.profesor).push(multi)
+    wait_question(student, multi.texto)
+    live_app.stop()
+    wait_visible(student, "#reconectando")
+    for text in ("Tajo", "Duero"):
+        [button] = [b for b in student.find_elements("css selector", ".btn-respuesta") if b.text.endswith(text)]
+        button.click()
+    student.find_element("css selector", "#btn-enviar-varias").click()
+    wait_text(student, "#estado-envio", "Sin conexión: enviaremos «Tajo; Duero» en cuanto vuelva la conexión.")
+    live_app.start()
+    wait_text(student, "#estado-envio", "Respuesta enviada: Tajo; Duero", timeout=RECONNECT_WAIT)
+    assert list(Respuesta.objects.filter(ronda_id=question["round"]).values_list("valor", flat=True)) == [[1, 3]]
+
+    number = Pregunta.objects.get(texto="¿Cuántas comunidades autónomas tiene España?")
+    question = teacher_socket(demo.aula, demo.profesor).push(number)  # the first socket went with the server
+    wait_question(student, number.texto)
+    live_app.stop()
+    wait_visible(student, "#reconectando")
+    student.find_element("css selector", "#numero").send_keys("17\n")
+    wait_text(student, "#estado-envio", "Sin conexión: enviaremos «17» en cuanto vuelva la conexión.")
+    live_app.start()
+    wait_text(student, "#estado-envio", "Respuesta enviada: 17", timeout=RECONNECT_WAIT)
+    assert list(Respuesta.objects.filter(ronda_id=question["round"]).values_list("valor", flat=True)) == [17]
+    assert js_errors(student) == []
