@@ -264,7 +264,7 @@ def test_deleting_a_homework_deletes_its_attempts_and_answers_after_a_confirmati
     url = reverse("preguntas:tarea_borrar", args=[tarea.aula.codigo, tarea.pk])
     page = teacher_client.get(reverse("preguntas:tarea", args=[tarea.aula.codigo, tarea.pk])).content.decode()
     form = page[page.index(f'action="{url}"'):]
-    assert "data-confirm=\"¿Borrar la tarea «Ríos de España»? Se borran también su intento y las respuestas" in form
+    assert "data-confirm=\"¿Borrar la tarea «Ríos de España»? Se borra también 1 intento, con las respuestas del alumno" in form
     assert teacher_client.get(url).status_code == 405
     response = teacher_client.post(url)
     assert response.status_code == 302 and response.url == reverse("preguntas:tareas", args=[tarea.aula.codigo])
