@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from preguntas.game import kinds
-from preguntas.models import Aula, Respuesta, Ronda
+from preguntas.models import Aula, Conexion, Respuesta, Ronda
 
 
 class Counts:
@@ -71,6 +71,31 @@ def answered(ronda: Ronda) -> int:
 def connected_count(aula: Aula) -> int:
     """Students of the classroom with at least one open socket."""
     return aula.alumnos.conectados().count()
+
+
+class Presence:
+    """A classroom's open sockets kept in memory by a teacher's socket: read once from the
+    database, then followed as sockets open and close (each by its connection's id, so that
+    hearing of one twice changes nothing). A student with at least one counts as connected,
+    as ``connected_count`` counts them."""
+
+    def __init__(self, conexiones=()):
+        self.conexiones: dict[int, int] = dict(conexiones)  # connection id -> student id
+
+    def follow(self, opened=(), closed=()) -> None:
+        """Sockets opened (connection id, student id) and closed (connection id)."""
+        self.conexiones.update((conexion_id, alumno_id) for conexion_id, alumno_id in opened)
+        for conexion_id in closed:
+            self.conexiones.pop(conexion_id, None)
+
+    @property
+    def connected(self) -> int:
+        return len(set(self.conexiones.values()))
+
+
+def presence(aula: Aula) -> Presence:
+    """The classroom's open sockets of live processes, to follow in memory."""
+    return Presence(Conexion.objects.vivas().filter(alumno__aula=aula).values_list("pk", "alumno_id"))
 
 
 @dataclass
