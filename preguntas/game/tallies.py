@@ -89,8 +89,13 @@ class Presence:
             self.conexiones.pop(conexion_id, None)
 
     @property
+    def students(self) -> set[int]:
+        """The students connected."""
+        return set(self.conexiones.values())
+
+    @property
     def connected(self) -> int:
-        return len(set(self.conexiones.values()))
+        return len(self.students)
 
 
 def presence(aula: Aula) -> Presence:
@@ -125,15 +130,17 @@ class StudentStatus:
     sure: bool | None = None
 
 
-def roster(aula: Aula, ronda: Ronda | None) -> list[StudentStatus]:
-    """Every student of the classroom, whether connected, and their answer to the round."""
+def roster(aula: Aula, ronda: Ronda | None, online: set[int] | None = None) -> list[StudentStatus]:
+    """Every student of the classroom, whether connected (as the database says, unless the
+    students connected are given), and their answer to the round."""
     answers = {}
     if ronda is not None:
         answers = {a: (v, s) for a, v, s in ronda.respuestas.values_list("alumno_id", "valor", "seguro")}
-    return [
-        StudentStatus(alumno.pk, alumno.nombre, alumno.online, *answers.get(alumno.pk, (None, None)))
-        for alumno in aula.alumnos.en_clase().con_presencia()
-    ]
+    if online is None:
+        students = aula.alumnos.en_clase().con_presencia().values_list("pk", "nombre", "online")
+    else:
+        students = [(pk, name, pk in online) for pk, name in aula.alumnos.en_clase().values_list("pk", "nombre")]
+    return [StudentStatus(pk, name, on, *answers.get(pk, (None, None))) for pk, name, on in students]
 
 
 @dataclass

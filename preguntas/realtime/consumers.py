@@ -394,7 +394,8 @@ class AulaConsumer(AsyncWebsocketConsumer):
                 if presence is None:
                     self._presence_heard = []
                 try:
-                    ronda, running, presence, roster = await self._read_tally(fresh, presence, with_roster)
+                    online = presence.students if presence is not None else None  # a copy, for the ORM thread
+                    ronda, running, presence, roster = await self._read_tally(fresh, presence, online, with_roster)
                     if self._presence_heard is not None:  # read just now: follow what was heard meanwhile
                         for change in self._presence_heard:
                             presence.follow(*change)
@@ -425,16 +426,18 @@ class AulaConsumer(AsyncWebsocketConsumer):
                 return
 
     @database_sync_to_async
-    def _read_tally(self, fresh: bool, presence: tallies.Presence | None, with_roster: bool):
+    def _read_tally(self, fresh: bool, presence: tallies.Presence | None, online: set[int] | None, with_roster: bool):
         """From the database: the open round and its counts so far (when ``fresh``, else the
-        ones in memory), the open sockets (unless known) and the roster (if asked)."""
+        ones in memory), the open sockets (unless known) and the roster (if asked; who is
+        connected as known, or as just read)."""
         ronda, running = self._round, self._running
         if fresh:
             ronda = rounds.open_round(self.aula)
             running = tallies.running(ronda)
         if presence is None:
             presence = tallies.presence(self.aula)
-        roster = tallies.roster(self.aula, ronda) if with_roster else None
+            online = presence.students
+        roster = tallies.roster(self.aula, ronda, online) if with_roster else None
         return ronda, running, presence, roster
 
     def _schedule_check(self):

@@ -64,3 +64,15 @@ def test_presence_leaves_out_the_sockets_of_a_process_that_stopped_beating(aula)
     Proceso.objects.create(pk="dead", visto=timezone.now() - PROCESS_STALE_AFTER - timedelta(seconds=1))
     Conexion.objects.create(alumno=ana, proceso="dead")
     assert tallies.presence(aula).connected == tallies.connected_count(aula) == 0
+
+
+def test_a_roster_given_who_is_connected_is_the_roster_the_database_gives(aula):
+    ana, beto = (AlumnoFactory(aula=aula, nombre=n) for n in ("Ana", "Beto"))
+    AlumnoFactory(aula=aula, nombre="Carla", retirado=True)
+    Proceso.objects.create(pk="a")
+    Conexion.objects.create(alumno=ana, proceso="a")
+    ronda = RondaFactory(aula=aula, pregunta=MultiFactory(propietario=aula.propietario))
+    RespuestaFactory(ronda=ronda, alumno=beto, valor=[2])
+    from_database = tallies.roster(aula, ronda)
+    assert tallies.roster(aula, ronda, tallies.presence(aula).students) == from_database
+    assert [(s.name, s.online, s.answer) for s in from_database] == [("Ana", True, None), ("Beto", False, [2])]
