@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from preguntas.game import kinds
-from preguntas.models import Aula, Respuesta, Ronda
+from preguntas.models import Aula, Conexion, Respuesta, Ronda
 
 
 class Counts:
@@ -73,6 +73,36 @@ def connected_count(aula: Aula) -> int:
     return aula.alumnos.conectados().count()
 
 
+class Presence:
+    """A classroom's open sockets kept in memory by a teacher's socket: read once from the
+    database, then followed as sockets open and close (each by its connection's id, so that
+    hearing of one twice changes nothing). A student with at least one counts as connected,
+    as ``connected_count`` counts them."""
+
+    def __init__(self, conexiones=()):
+        self.conexiones: dict[int, int] = dict(conexiones)  # connection id -> student id
+
+    def follow(self, opened=(), closed=()) -> None:
+        """Sockets opened (connection id, student id) and closed (connection id)."""
+        self.conexiones.update((conexion_id, alumno_id) for conexion_id, alumno_id in opened)
+        for conexion_id in closed:
+            self.conexiones.pop(conexion_id, None)
+
+    @property
+    def students(self) -> set[int]:
+        """The students connected."""
+        return set(self.conexiones.values())
+
+    @property
+    def connected(self) -> int:
+        return len(self.students)
+
+
+def presence(aula: Aula) -> Presence:
+    """The classroom's open sockets of live processes, to follow in memory."""
+    return Presence(Conexion.objects.vivas().filter(alumno__aula=aula).values_list("pk", "alumno_id"))
+
+
 @dataclass
 class Tally:
     round_id: int | None
@@ -100,15 +130,17 @@ class StudentStatus:
     sure: bool | None = None
 
 
-def roster(aula: Aula, ronda: Ronda | None) -> list[StudentStatus]:
-    """Every student of the classroom, whether connected, and their answer to the round."""
+def roster(aula: Aula, ronda: Ronda | None, online: set[int] | None = None) -> list[StudentStatus]:
+    """Every student of the classroom, whether connected (as the database says, unless the
+    students connected are given), and their answer to the round."""
     answers = {}
     if ronda is not None:
         answers = {a: (v, s) for a, v, s in ronda.respuestas.values_list("alumno_id", "valor", "seguro")}
-    return [
-        StudentStatus(alumno.pk, alumno.nombre, alumno.online, *answers.get(alumno.pk, (None, None)))
-        for alumno in aula.alumnos.en_clase().con_presencia()
-    ]
+    if online is None:
+        students = aula.alumnos.en_clase().con_presencia().values_list("pk", "nombre", "online")
+    else:
+        students = [(pk, name, pk in online) for pk, name in aula.alumnos.en_clase().values_list("pk", "nombre")]
+    return [StudentStatus(pk, name, on, *answers.get(pk, (None, None))) for pk, name, on in students]
 
 
 @dataclass

@@ -83,10 +83,14 @@ class AulaConsumer(AsyncWebsocketConsumer):
             await heartbeat().opened()  # this process then notices another one's death
             self._pending_answers: list[dict] = []
             self._roster_dirty = False
-            # Students connected, as last counted; counted again only when presence changes
-            # (a tally goes out every interval while answers flow, presence changes seldom).
-            self._connected: int | None = None
-            self._presence_changes = 0
+            # The classroom's open sockets, read once and then followed in memory as sockets open
+            # and close (`presence.changed` with the connections); read again (None) when an event
+            # comes without them: a process that stopped beating, a student renamed or removed.
+            self._presence: tallies.Presence | None = None
+            self._presence_heard: list | None = None  # changes heard while it is being read
+            self._presence_changes = 0  # the events that call for reading it again
+            self._presence_followed = 0  # the changes followed in memory
+            self._presence_unchecked = False  # followed since the database was last read
             # The open round and its counts, as last read; read again when a round opens, closes
             # or changes (events from every teacher socket of the classroom), not with every tally.
             # In between, the counts grow in memory from the answers stored (`answers.stored`).
@@ -274,8 +278,17 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def presence_changed(self, event):
         self._roster_dirty = True
-        self._connected = None
-        self._presence_changes += 1
+        if "opened" in event:
+            change = (event["opened"], event["closed"])
+            self._presence_followed += 1
+            if self._presence is not None:
+                self._presence.follow(*change)
+                self._presence_unchecked = True
+            if self._presence_heard is not None:
+                self._presence_heard.append(change)
+        else:
+            self._presence = None
+            self._presence_changes += 1
         self._schedule_flush()
 
     async def round_opened(self, event):
@@ -374,13 +387,22 @@ class AulaConsumer(AsyncWebsocketConsumer):
             if with_roster:
                 self._roster_dirty, self._roster_sent = False, loop.time()
             changes, round_changes = self._presence_changes, self._round_changes
-            ronda, running, connected = self._round, self._running, self._connected
+            ronda, running, presence = self._round, self._running, self._presence
             roster = None
-            if self._round_known_at != round_changes or connected is None or with_roster:
+            if self._round_known_at != round_changes or presence is None or with_roster:
                 fresh = self._round_known_at != round_changes
-                ronda, running, connected, roster = await self._read_tally(fresh, connected, with_roster)
-                if changes == self._presence_changes:  # no change of presence while it was counted
-                    self._connected = connected
+                if presence is None:
+                    self._presence_heard = []
+                try:
+                    online = presence.students if presence is not None else None  # a copy, for the ORM thread
+                    ronda, running, presence, roster = await self._read_tally(fresh, presence, online, with_roster)
+                    if self._presence_heard is not None:  # read just now: follow what was heard meanwhile
+                        for change in self._presence_heard:
+                            presence.follow(*change)
+                        if changes == self._presence_changes:
+                            self._presence, self._presence_unchecked = presence, False
+                finally:
+                    self._presence_heard = None
                 if fresh and round_changes == self._round_changes:
                     self._round, self._running, self._round_known_at = ronda, running, round_changes
                     self._unchecked = False
@@ -392,29 +414,31 @@ class AulaConsumer(AsyncWebsocketConsumer):
             for answer in listed:
                 running.add(answer["student"], answer["value"])
                 self._unchecked = True
-            await self._send(protocol.tally(tallies.Tally(round_id, running.counts, connected), listed))
+            await self._send(protocol.tally(tallies.Tally(round_id, running.counts, presence.connected), listed))
             if roster is not None:
                 await self._send(protocol.roster(ronda, roster))
             if ronda and ronda.reparto_visible and listed and loop.time() - self.relay.split_sent >= SPLIT_INTERVAL:
                 self.relay.split_sent = loop.time()
                 await self._broadcast(protocol.split(ronda, running.counts))
             if not self._pending_answers and not self._roster_dirty:
-                if self._unchecked:
+                if self._unchecked or self._presence_unchecked:
                     self._schedule_check()
                 return
 
     @database_sync_to_async
-    def _read_tally(self, fresh: bool, connected: int | None, with_roster: bool):
+    def _read_tally(self, fresh: bool, presence: tallies.Presence | None, online: set[int] | None, with_roster: bool):
         """From the database: the open round and its counts so far (when ``fresh``, else the
-        ones in memory), the students connected (unless known) and the roster (if asked)."""
+        ones in memory), the open sockets (unless known) and the roster (if asked; who is
+        connected as known, or as just read)."""
         ronda, running = self._round, self._running
         if fresh:
             ronda = rounds.open_round(self.aula)
             running = tallies.running(ronda)
-        if connected is None:
-            connected = tallies.connected_count(self.aula)
-        roster = tallies.roster(self.aula, ronda) if with_roster else None
-        return ronda, running, connected, roster
+        if presence is None:
+            presence = tallies.presence(self.aula)
+            online = presence.students
+        roster = tallies.roster(self.aula, ronda, online) if with_roster else None
+        return ronda, running, presence, roster
 
     def _schedule_check(self):
         """Once answers go quiet, check the count in memory against the database's."""
@@ -423,19 +447,38 @@ class AulaConsumer(AsyncWebsocketConsumer):
         self._check_task = asyncio.ensure_future(self._check_after_quiet())
 
     async def _check_after_quiet(self):
-        """An `answers.stored` event lost to a channel-layer outage would leave the count
-        short: if the database holds other answers than counted, read the round again."""
+        """An `answers.stored` or `presence.changed` event lost to a channel-layer outage would
+        leave a count wrong: if the database holds other answers, or counts other students
+        connected, than counted in memory, read the round, or the presence, again."""
         await asyncio.sleep(CHECK_AFTER)
         if self._flush_task is not None and not self._flush_task.done():
-            return  # answers still coming: the flush checks again when they stop
+            return  # events still coming: the flush checks again when they stop
         ronda, running, known_at = self._round, self._running, self._round_known_at
-        if ronda is None or known_at != self._round_changes:
+        presence, followed = self._presence, self._presence_followed
+        check_round = self._unchecked and ronda is not None and known_at == self._round_changes
+        check_presence = self._presence_unchecked and presence is not None
+        if not (check_round or check_presence):
             return
-        if await database_sync_to_async(tallies.answered)(ronda) != running.counts.answered:
-            self._round_changes += 1
-            self._schedule_flush()
-        elif running is self._running:
-            self._unchecked = False
+        answered, connected = await self._database_counts(ronda if check_round else None, check_presence)
+        if check_round:
+            if answered != running.counts.answered:
+                self._round_changes += 1
+                self._schedule_flush()
+            elif running is self._running:
+                self._unchecked = False
+        if check_presence and presence is self._presence and followed == self._presence_followed:
+            if connected != presence.connected:
+                self._presence = None
+                self._presence_changes += 1
+                self._schedule_flush()
+            else:
+                self._presence_unchecked = False
+
+    @database_sync_to_async
+    def _database_counts(self, ronda, connected: bool):
+        """The round's answers (if a round is given) and the students connected (if asked), as the database counts them."""
+        answered = tallies.answered(ronda) if ronda is not None else None
+        return answered, tallies.connected_count(self.aula) if connected else None
 
     @database_sync_to_async
     def _teacher_state(self):

@@ -51,22 +51,23 @@ class JoinBatcher:
             except Exception:  # one join's trouble must not be another's: one by one
                 log.warning("A batch of %d joins failed; entering them one by one", len(batch), exc_info=True)
                 outcomes = [await database_sync_to_async(_enter_alone)(arrival) for arrival in arrivals]
-            groups, abandoned = set(), []
+            opened, abandoned = {}, {}  # by teacher group: (connection, student) pairs; connections
             for (arrival, future), outcome in zip(batch, outcomes):
                 entered = not isinstance(outcome, BaseException)
-                if entered:
-                    groups.add(arrival.aula.teacher_group_name)
+                group = arrival.aula.teacher_group_name
                 if future.done():  # its socket went meanwhile: nobody will ``leave`` for it
                     if entered:
-                        abandoned.append(outcome[0].conexion_id)
+                        abandoned.setdefault(group, []).append(outcome[0].conexion_id)
                 elif entered:
+                    entry = outcome[0]
+                    opened.setdefault(group, []).append((entry.conexion_id, entry.alumno.pk))
                     future.set_result(outcome)
                 else:
                     future.set_exception(outcome)
             if abandoned:
-                await database_sync_to_async(students.leave)(*abandoned)
-            for group in groups:
-                await outbox().send(group, protocol.presence_changed())
+                await database_sync_to_async(students.leave)(*(c for ids in abandoned.values() for c in ids))
+            for group in opened.keys() | abandoned.keys():
+                await outbox().send(group, protocol.presence_changed(opened.get(group, ()), abandoned.get(group, ())))
 
 
 def _enter_alone(arrival: students.Arrival):
@@ -161,8 +162,11 @@ class LeaveBatcher:
             for _, _, future in batch:
                 if not future.done():
                     future.set_result(None)
-            for group in {group for _, group, _ in batch}:
-                await outbox().send(group, protocol.presence_changed())
+            closed = {}
+            for conexion_id, group, _ in batch:
+                closed.setdefault(group, []).append(conexion_id)
+            for group, conexion_ids in closed.items():
+                await outbox().send(group, protocol.presence_changed(closed=conexion_ids))
 
 
 leaves = per_loop(LeaveBatcher)

@@ -367,8 +367,14 @@ def answers_stored(answers: list[dict]) -> dict:
     return {"type": "answers.stored", "to": TEACHERS, "answers": answers}
 
 
-def presence_changed() -> dict:
-    return {"type": "presence.changed", "to": TEACHERS}
+def presence_changed(opened=None, closed=None) -> dict:
+    """Presence changed. With ``opened`` (pairs of connection and student ids) or ``closed``
+    (connection ids) a teacher's socket follows the change in memory; without, it reads the
+    classroom's presence again from the database."""
+    event = {"type": "presence.changed", "to": TEACHERS}
+    if opened is not None or closed is not None:
+        event["opened"], event["closed"] = [list(pair) for pair in opened or ()], list(closed or ())
+    return event
 
 
 def round_opened() -> dict:

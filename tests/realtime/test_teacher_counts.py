@@ -1,8 +1,10 @@
-"""A teacher's socket counts the answers in memory, and the database stays the truth."""
+"""A teacher's socket counts the answers and the connected students in memory, and the database stays the truth."""
 
 import pytest
 from channels.db import database_sync_to_async
 
+from preguntas.models import Conexion
+from preguntas.realtime.presence import PROCESS_ID
 from tests.factories import AlumnoFactory, RespuestaFactory
 from tests.sockets import receive_type, send, student, teacher
 
@@ -53,4 +55,25 @@ async def test_a_teacher_who_reconnects_mid_round_reads_the_counts_from_the_data
     assert (frame["true"], frame["false"]) == (1, 1)
     assert [answer["value"] for answer in frame["answers"]] == [False]
     for socket in (again, ana, beto):
+        await socket.disconnect()
+
+
+async def connected_of(socket, connected: int, timeout: float = 5) -> dict:
+    """The first tally that counts ``connected`` students connected (earlier ones are skipped)."""
+    while True:
+        frame = await receive_type(socket, "tally", timeout)
+        if frame["connected"] == connected:
+            return frame
+
+
+async def test_a_student_whose_join_event_never_came_is_counted_once_presence_goes_quiet(aula, alice):
+    teacher_socket, _ = await teacher(aula.codigo, alice)
+    ana, _, _ = await student(aula.codigo, "Ana")
+    await connected_of(teacher_socket, 1)
+    # Beto's socket is open on this process, but its `presence.changed` event is lost.
+    beto = await database_sync_to_async(AlumnoFactory)(aula=aula, nombre="Beto")
+    await database_sync_to_async(Conexion.objects.create)(alumno=beto, proceso=PROCESS_ID)
+    carla, _, _ = await student(aula.codigo, "Carla")
+    await connected_of(teacher_socket, 3)
+    for socket in (teacher_socket, ana, carla):
         await socket.disconnect()
