@@ -230,6 +230,12 @@ class HistoryRow:
         return None if self.valor is None else kinds.of(self.ronda).is_right(self.ronda, self.valor)
 
     @property
+    def mark(self) -> bool | str | None:
+        """As a results cell: right, wrong, VOTED (a poll) or None (no answer)."""
+        right = self.right
+        return VOTED if self.valor is not None and right is None else right
+
+    @property
     def answer_label(self) -> str | None:
         return None if self.valor is None else kinds.of(self.ronda).label(self.ronda, self.valor)
 
