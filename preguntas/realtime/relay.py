@@ -34,24 +34,31 @@ class Relay:
     async def add(self, consumer, teacher: bool = False) -> None:
         async with self.lock:
             self.members.add(consumer)
-            if teacher:
-                self.teachers.add(consumer)
             if self.task is None:
                 self.channel = await self.layer.new_channel()
                 await self.layer.group_add(self.group, self.channel)
-                await self.layer.group_add(self.teacher_group, self.channel)
                 self.task = asyncio.ensure_future(self._pump(self.channel))
+            if teacher:
+                # Teacher events (every answer stored, presence) reach only the processes
+                # where a teacher socket listens.
+                if not self.teachers:
+                    await self.layer.group_add(self.teacher_group, self.channel)
+                self.teachers.add(consumer)
 
     async def remove(self, consumer) -> None:
         async with self.lock:
             self.members.discard(consumer)
+            was_teacher = consumer in self.teachers
             self.teachers.discard(consumer)
-            if self.members or self.task is None:
+            if self.task is None:
+                return
+            if was_teacher and not self.teachers:
+                await self.layer.group_discard(self.teacher_group, self.channel)
+            if self.members:
                 return
             self.task.cancel()
             self.task = None
             await self.layer.group_discard(self.group, self.channel)
-            await self.layer.group_discard(self.teacher_group, self.channel)
             if relays().get(self.group) is self:
                 del relays()[self.group]
 
