@@ -3,7 +3,7 @@
 #
 #   bash bench/run.sh [--students N] [--rounds Q] [--procs P] [--layer pubsub|core]
 #                     [--concurrency C] [--spread S] [--timeout SECONDS] [--no-reference]
-#                     [--commit REV] [--nice N] [--profile]
+#                     [--commit REV] [--nice N] [--profile [--cpu-only]]
 #
 # School mode: C classrooms of S students at the same time, each at its own pace:
 #
@@ -35,7 +35,9 @@
 #
 # --profile samples each Daphne process with py-spy (installed into .venv when missing)
 # during the project's load: bench/results/<timestamp>/profile-<i>.txt, summarised in
-# profile-<i>.top.txt by bench/flame_top.py.
+# profile-<i>.top.txt by bench/flame_top.py. py-spy samples wall time: a thread waiting for
+# PostgreSQL or Redis on the same core counts. --cpu-only keeps only the samples that hold the
+# GIL, i.e. Python doing work (py-spy --gil).
 #
 # Everything listens on 127.0.0.1 only. Every process started here is stopped on exit,
 # by PID; a watchdog ends the whole run after --timeout seconds. docs/performance.md
@@ -58,6 +60,7 @@ REFERENCE=1
 COMMIT=
 NICE=0
 PROFILE=0
+SPY_ARGS=()
 # School mode (bench/school.py): set by --classrooms / --students-per-class.
 CLASSROOMS=
 PER_CLASS=30
@@ -67,7 +70,7 @@ PROCS_SET=0
 SPREAD_SET=0
 SINGLE_SET=
 
-usage() { sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,44p' "$0" | sed 's/^# \{0,1\}//'; }
 
 need_int() {
     [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "${3:-1}" ] || { echo "bench: $1 needs an integer >= ${3:-1}, got '$2'" >&2; exit 2; }
@@ -91,6 +94,7 @@ while [ $# -gt 0 ]; do
             shift 2 ;;
         --no-reference) REFERENCE=0; shift ;;
         --profile) PROFILE=1; shift ;;
+        --cpu-only) SPY_ARGS=(--gil); shift ;;
         --nice) need_int "$1" "${2:-}" 0; NICE=$2; [ "$NICE" -le 20 ] || { echo "bench: --nice is 0..20" >&2; exit 2; }
             shift 2 ;;
         --commit) [ -n "${2:-}" ] || { echo "bench: --commit needs a revision" >&2; exit 2; }
@@ -323,7 +327,7 @@ fi
 SPY_PIDS=()
 if [ "$PROFILE" = 1 ]; then
     for ((i = 0; i < PROCS; i++)); do
-        "${PIN_CLIENT[@]}" "$ROOT/.venv/bin/py-spy" record --pid "${DAPHNE_PIDS[$i]}" --rate 100 --format raw \
+        "${PIN_CLIENT[@]}" "$ROOT/.venv/bin/py-spy" record --pid "${DAPHNE_PIDS[$i]}" --rate 100 --format raw "${SPY_ARGS[@]}" \
             --nonblocking -o "$RUN_DIR/profile-$((i + 1)).txt" >"$RUN_DIR/py-spy-$((i + 1)).log" 2>&1 &
         SPY_PIDS+=("$!")
         STARTED_PIDS+=("$!")
