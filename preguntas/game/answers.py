@@ -81,14 +81,15 @@ def _store_together(batch: list[Attempt], look_first: bool) -> list[GameError | 
     insert fails (IntegrityError) if any of them answered before."""
     round_ids = {a.round_id for a in batch if is_id(a.round_id)}
     # Locking the rounds makes a concurrent close wait for this batch, so the
-    # counts in its `closed` frame include every acknowledged answer.
-    rondas = {r.pk: r for r in Ronda.objects.select_for_update().filter(pk__in=round_ids)}
+    # counts in its `closed` frame include every acknowledged answer. Unordered: the models'
+    # default ordering costs a third of the query's Python time, on every batch.
+    rondas = {r.pk: r for r in Ronda.objects.select_for_update().filter(pk__in=round_ids).order_by()}
     seen = set()
     if look_first:
         seen = set(
-            Respuesta.objects.filter(ronda_id__in=round_ids, alumno_id__in={a.alumno_id for a in batch}).values_list(
-                "ronda_id", "alumno_id"
-            )
+            Respuesta.objects.filter(ronda_id__in=round_ids, alumno_id__in={a.alumno_id for a in batch})
+            .order_by()
+            .values_list("ronda_id", "alumno_id")
         )
     timed = any(r.limite for r in rondas.values())
     extra = extra_time({a.alumno_id for a in batch}) if timed else {}

@@ -381,4 +381,4 @@ def heartbeat(proceso: str) -> list[Aula]:
 
 def extra_time(alumno_ids) -> dict[int, int]:
     """Each student's time, in percent, as the teacher set it (read afresh: it may change)."""
-    return dict(Alumno.objects.filter(pk__in=alumno_ids).values_list("pk", "tiempo_extra"))
+    return dict(Alumno.objects.filter(pk__in=alumno_ids).order_by().values_list("pk", "tiempo_extra"))

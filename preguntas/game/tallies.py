@@ -58,7 +58,7 @@ def running(ronda: Ronda | None) -> Running:
     """A round's answers so far, by student, to keep counting in memory."""
     result = Running(ronda)
     if ronda is not None:
-        for alumno_id, stored in Respuesta.objects.filter(ronda=ronda).values_list("alumno_id", "valor"):
+        for alumno_id, stored in Respuesta.objects.filter(ronda=ronda).order_by().values_list("alumno_id", "valor"):
             result.add(alumno_id, stored)
     return result
 

@@ -7,6 +7,7 @@ Thin by design: parse a frame, check who may send it, call a rule in ``game/`` t
 import asyncio
 import json
 import time
+import uuid
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -92,11 +93,13 @@ class AulaConsumer(AsyncWebsocketConsumer):
             self._presence_followed = 0  # the changes followed in memory
             self._presence_unchecked = False  # followed since the database was last read
             # The open round and its counts, as last read; read again when a round opens, closes
-            # or changes (events from every teacher socket of the classroom), not with every tally.
+            # or changes (events from every teacher socket of the classroom; this socket knows the
+            # rounds it opens and closes itself), not with every tally.
             # In between, the counts grow in memory from the answers stored (`answers.stored`).
             self._round = None
             self._running = tallies.Running(None)
             self._round_changes = 0
+            self._token = uuid.uuid4().hex  # marks the round events this socket causes
             self._round_known_at = -1  # the count of changes when ``_round`` was read
             self._check_task = None
             self._unchecked = False  # answers counted in memory since the database was last read
@@ -292,12 +295,15 @@ class AulaConsumer(AsyncWebsocketConsumer):
         self._schedule_flush()
 
     async def round_opened(self, event):
+        if event.get("by") == self._token:
+            return  # this socket opened it, and knows it (_knows)
         self._pending_answers = []
         self._round_changes += 1
         self._schedule_flush()
 
     async def round_changed(self, event):
-        self._round_changes += 1
+        if event.get("by") != self._token:
+            self._round_changes += 1
 
     async def students_released(self, event):
         """The teacher freed this student's seat, or removed the student: this device is out."""
@@ -332,12 +338,16 @@ class AulaConsumer(AsyncWebsocketConsumer):
     async def _open(self, ronda):
         """A new round: everyone gets the question, the teacher's sockets its first tally."""
         await self._broadcast(protocol.question(ronda))
-        await self._notify_teacher(protocol.round_opened())
+        self._knows(ronda)
+        self._pending_answers = []
+        self._schedule_flush()
+        await self._notify_teacher(protocol.round_opened(self._token))
 
     async def _announce_closed(self, ronda):
         closed, results, outcome = await self._closing_frames(ronda)
         await self._broadcast(closed)
-        await self._notify_teacher(protocol.round_changed())
+        self._knows(None)
+        await self._notify_teacher(protocol.round_changed(self._token))
         await self._send_personal(results, outcome)
         await self._announce_scores(ronda)
 
@@ -367,6 +377,14 @@ class AulaConsumer(AsyncWebsocketConsumer):
         if aula is None or not scoring.shows_leaderboard(aula):
             return False
         return scoring.leaderboard(aula, closed)
+
+    def _knows(self, ronda):
+        """This teacher socket opened a round (no answers yet) or closed the open one (None):
+        it counts from there without reading the round back, as the other teacher sockets do
+        when they hear of it."""
+        self._round_changes += 1  # a read in flight is out of date
+        self._round, self._running, self._round_known_at = ronda, tallies.Running(ronda), self._round_changes
+        self._unchecked = False
 
     def _schedule_flush(self):
         """Coalesce answer and presence events into one tally frame per interval."""

@@ -377,14 +377,16 @@ def presence_changed(opened=None, closed=None) -> dict:
     return event
 
 
-def round_opened() -> dict:
-    """A round was pushed: the teacher's sockets send its first tally."""
-    return {"type": "round.opened", "to": TEACHERS}
+def round_opened(by: str | None = None) -> dict:
+    """A round was pushed: the teacher's sockets send its first tally. ``by``: the socket that
+    pushed it, which knows the round already."""
+    return {"type": "round.opened", "to": TEACHERS, "by": by}
 
 
-def round_changed() -> dict:
-    """The open round closed, or its split went on view: the teacher's sockets read it again."""
-    return {"type": "round.changed", "to": TEACHERS}
+def round_changed(by: str | None = None) -> dict:
+    """The open round closed, or its split went on view: the teacher's sockets read it again
+    (but ``by``, the socket that closed it)."""
+    return {"type": "round.changed", "to": TEACHERS, "by": by}
 
 
 def students_released(alumno_ids) -> dict:

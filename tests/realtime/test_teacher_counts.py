@@ -3,6 +3,7 @@
 import pytest
 from channels.db import database_sync_to_async
 
+from preguntas.game import rounds
 from preguntas.models import Conexion
 from preguntas.realtime.presence import PROCESS_ID
 from tests.factories import AlumnoFactory, RespuestaFactory
@@ -76,4 +77,36 @@ async def test_a_student_whose_join_event_never_came_is_counted_once_presence_go
     carla, _, _ = await student(aula.codigo, "Carla")
     await connected_of(teacher_socket, 3)
     for socket in (teacher_socket, ana, carla):
+        await socket.disconnect()
+
+
+async def test_the_socket_that_opens_or_closes_a_round_counts_from_it_without_reading_it_back(
+    aula, alice, pregunta, monkeypatch
+):
+    panel, _ = await teacher(aula.codigo, alice)
+    projector, _ = await teacher(aula.codigo, alice)
+    ana, _, _ = await student(aula.codigo, "Ana")
+    reads = []
+    real_open_round = rounds.open_round
+
+    def open_round(aula_):
+        reads.append(aula_.pk)
+        return real_open_round(aula_)
+
+    monkeypatch.setattr(rounds, "open_round", open_round)
+    await send(panel, {"type": "push", "question": pregunta.pk})
+    round_id = (await receive_type(ana, "question"))["round"]
+    await send(ana, {"type": "answer", "round": round_id, "value": True})
+    await receive_type(ana, "answered")
+    for socket in (panel, projector):
+        assert (await tally_of(socket, round_id, answered=1))["true"] == 1
+    assert len(reads) == 1, "the projector read the round it heard of; the panel knew it"
+
+    await send(panel, {"type": "close", "round": round_id})
+    await receive_type(ana, "closed")
+    beto, _, _ = await student(aula.codigo, "Beto")  # a tally to each teacher socket, after the close
+    for socket in (panel, projector):
+        assert (await connected_of(socket, 2))["round"] is None
+    assert len(reads) == 2
+    for socket in (panel, projector, ana, beto):
         await socket.disconnect()
