@@ -81,9 +81,10 @@ def _store_together(batch: list[Attempt], look_first: bool) -> list[GameError | 
     insert fails (IntegrityError) if any of them answered before."""
     round_ids = {a.round_id for a in batch if is_id(a.round_id)}
     # Locking the rounds makes a concurrent close wait for this batch, so the
-    # counts in its `closed` frame include every acknowledged answer. Unordered: the models'
-    # default ordering costs a third of the query's Python time, on every batch.
-    rondas = {r.pk: r for r in Ronda.objects.select_for_update().filter(pk__in=round_ids).order_by()}
+    # counts in its `closed` frame include every acknowledged answer. Ordered, so that two
+    # batches (two processes, or the writer thread and a close) lock their rounds in the same
+    # order and never deadlock.
+    rondas = {r.pk: r for r in Ronda.objects.select_for_update().filter(pk__in=round_ids).order_by("pk")}
     seen = set()
     if look_first:
         seen = set(

@@ -150,9 +150,10 @@ def close(aula: Aula, round_id) -> Ronda:
 
 
 def _close(ronda: Ronda) -> None:
-    if not Ronda.objects.filter(pk=ronda.pk, cerrada__isnull=True).update(cerrada=timezone.now()):
+    now = timezone.now()
+    if not Ronda.objects.filter(pk=ronda.pk, cerrada__isnull=True).update(cerrada=now):
         raise GameError("round_closed", _("Esa ronda ya está cerrada."))
-    ronda.refresh_from_db(fields=["cerrada"])
+    ronda.cerrada = now
 
 
 def _copy(content) -> dict:

@@ -1,6 +1,8 @@
 """Storing answers: each checked on its own, stored once, refusals explained."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from preguntas.game.answers import Attempt, store
@@ -54,3 +56,13 @@ def test_an_answer_stored_earlier_fails_no_other_answer_of_its_batch(aula):
     outcomes = store([pending(aula, ana, ronda.pk, True), pending(aula, beto, ronda.pk, False), pending(aula, carla, ronda.pk, False)])
     assert [o.code if isinstance(o, GameError) else o for o in outcomes] == [None, "already_answered", None]
     assert sorted(Respuesta.objects.values_list("alumno_id", "valor")) == [(ana.pk, True), (beto.pk, True), (carla.pk, False)]
+
+
+@pytest.mark.django_db
+def test_a_batch_locks_its_rounds_in_id_order_so_that_two_batches_never_deadlock():
+    rondas = RondaFactory.create_batch(3)  # three classrooms
+    batch = [pending(ronda.aula, AlumnoFactory(aula=ronda.aula), ronda.pk, True) for ronda in reversed(rondas)]
+    with CaptureQueriesContext(connection) as queries:
+        assert store(batch) == [None, None, None]
+    lock = next(q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"preguntas_ronda"' in q["sql"])
+    assert lock.endswith('ORDER BY "preguntas_ronda"."id" ASC') or 'ORDER BY "preguntas_ronda"."id" ASC FOR UPDATE' in lock, lock
