@@ -1,11 +1,13 @@
-"""Group commit of answers.
+"""Work done in batches: answers here, joins, classrooms and leaves in joins.py.
 
 ``database_sync_to_async`` runs every ORM call of a process on one thread, so one
-transaction per answer serializes a burst of hundreds. The batcher collects the
-answers that arrive while the previous batch is being written, stores them together
-(``game.answers.store``), and only then resolves each sender's future: an ``answered``
-frame still means the answer is committed. Each answer keeps its sender's language, so
-a refusal reaches the student in it whichever socket started the batch.
+transaction per answer serializes a burst of hundreds. A batcher collects the items that
+arrive while the previous batch is being handled, handles them together, and only then
+resolves each sender's future.
+
+Answers (group commit): an ``answered`` frame still means the answer is committed. Each
+answer keeps its sender's language, so a refusal reaches the student in it whichever
+socket started the batch.
 """
 
 import asyncio
@@ -21,44 +23,70 @@ from preguntas.realtime.per_loop import per_loop
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 500
 
+class Batcher:
+    """Subclasses say how a batch is handled (``handle``), resolving each item's future."""
 
-class AnswerBatcher:
+    MAX_BATCH = 500
+
     def __init__(self):
-        self.queue: list[tuple[answers.Attempt, str, asyncio.Future]] = []
-        self.writer = None
+        self.queue: list[tuple[object, asyncio.Future]] = []
+        self.task = None
 
+    async def submit(self, item):
+        """Queue one item; returns its outcome once its batch is handled, or raises its error."""
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((item, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._until_empty())
+        return await future
+
+    async def _until_empty(self) -> None:
+        while self.queue:
+            batch, self.queue = self.queue[: self.MAX_BATCH], self.queue[self.MAX_BATCH :]
+            try:
+                await self.handle(batch)
+            except Exception as error:  # every sender left waiting hears of it, as it would alone
+                log.exception("%s failed on a batch of %d", type(self).__name__, len(batch))
+                for _, future in batch:
+                    settle(future, error)
+
+    async def handle(self, batch: list[tuple[object, asyncio.Future]]) -> None:
+        raise NotImplementedError
+
+
+def settle(future: asyncio.Future, outcome) -> None:
+    """Resolve a sender's future with its outcome (an exception is raised to it), unless its
+    socket has gone meanwhile."""
+    if future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+class AnswerBatcher(Batcher):
     async def submit(self, aula: Aula, attempt: answers.Attempt) -> None:
         """Store one answer; returns once it is committed, or raises GameError."""
-        future = asyncio.get_running_loop().create_future()
-        self.queue.append((attempt, aula.teacher_group_name, future))
-        if self.writer is None or self.writer.done():
-            self.writer = asyncio.ensure_future(self._write_until_empty())
-        await future
+        await super().submit((attempt, aula.teacher_group_name))
 
-    async def _write_until_empty(self) -> None:
-        while self.queue:
-            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
-            attempts = [attempt for attempt, _, _ in batch]
-            try:
-                outcomes = await database_sync_to_async(answers.store)(attempts)
-            except Exception:  # the database failed: every sender hears of it, and may retry
-                log.exception("Could not store a batch of %d answers", len(batch))
-                outcomes = [answers.unavailable(a.language) for a in attempts]
-            stored_by_group: dict[str, list[dict]] = {}
-            for (attempt, group, future), outcome in zip(batch, outcomes):
-                if not future.done():  # its socket may have gone meanwhile
-                    if outcome is None:
-                        future.set_result(None)
-                    else:
-                        future.set_exception(outcome)
-                if outcome is None:
-                    stored_by_group.setdefault(group, []).append(
-                        protocol.stored_answer(attempt.alumno_id, attempt.round_id, attempt.stored, attempt.sure)
-                    )
-            for group, stored in stored_by_group.items():
-                await outbox().send(group, protocol.answers_stored(stored))
+    async def handle(self, batch) -> None:
+        attempts = [attempt for (attempt, _), _ in batch]
+        try:
+            outcomes = await database_sync_to_async(answers.store)(attempts)
+        except Exception:  # the database failed: every sender hears of it, and may retry
+            log.exception("Could not store a batch of %d answers", len(batch))
+            outcomes = [answers.unavailable(a.language) for a in attempts]
+        stored_by_group: dict[str, list[dict]] = {}
+        for ((attempt, group), future), outcome in zip(batch, outcomes):
+            settle(future, outcome)
+            if outcome is None:
+                stored_by_group.setdefault(group, []).append(
+                    protocol.stored_answer(attempt.alumno_id, attempt.round_id, attempt.stored, attempt.sure)
+                )
+        for group, stored in stored_by_group.items():
+            await outbox().send(group, protocol.answers_stored(stored))
 
 
 batcher = per_loop(AnswerBatcher)

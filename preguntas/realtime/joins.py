@@ -1,4 +1,4 @@
-"""Connects and joins in batches, as answers are (batcher.py).
+"""Connects, joins and leaves in batches, as answers are (batcher.py).
 
 A whole class joins at once, and every `join` used to take its own trip to the one ORM
 thread and half a dozen queries. The join batcher collects the `join` frames that arrive
@@ -9,7 +9,6 @@ hear of the batch once. The sockets that connect together find their classrooms 
 the same way, and the sockets that close together end their connections in one query.
 """
 
-import asyncio
 import logging
 
 from channels.db import database_sync_to_async
@@ -19,55 +18,43 @@ from django.utils import translation
 from preguntas.game import answers, rounds, students, tallies
 from preguntas.models import Aula
 from preguntas.realtime import protocol
+from preguntas.realtime.batcher import Batcher, settle
 from preguntas.realtime.outbox import outbox
 from preguntas.realtime.per_loop import per_loop
 from preguntas.realtime.presence import PROCESS_ID
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 500
 
-
-class JoinBatcher:
-    def __init__(self):
-        self.queue: list[tuple[students.Arrival, asyncio.Future]] = []
-        self.writer = None
-
+class JoinBatcher(Batcher):
     async def submit(self, aula: Aula, credentials: dict) -> tuple[students.Entry, dict]:
         """Enter one student; returns their entry and `state` once the connection is recorded,
         or raises GameError."""
-        future = asyncio.get_running_loop().create_future()
-        self.queue.append((students.Arrival(aula, credentials), future))
-        if self.writer is None or self.writer.done():
-            self.writer = asyncio.ensure_future(self._write_until_empty())
-        return await future
+        return await super().submit(students.Arrival(aula, credentials))
 
-    async def _write_until_empty(self) -> None:
-        while self.queue:
-            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
-            arrivals = [arrival for arrival, _ in batch]
-            try:
-                outcomes = await database_sync_to_async(enter_together)(arrivals)
-            except Exception:  # one join's trouble must not be another's: one by one
-                log.warning("A batch of %d joins failed; entering them one by one", len(batch), exc_info=True)
-                outcomes = [await database_sync_to_async(_enter_alone)(arrival) for arrival in arrivals]
-            opened, abandoned = {}, {}  # by teacher group: (connection, student) pairs; connections
-            for (arrival, future), outcome in zip(batch, outcomes):
-                entered = not isinstance(outcome, BaseException)
-                group = arrival.aula.teacher_group_name
-                if future.done():  # its socket went meanwhile: nobody will ``leave`` for it
-                    if entered:
-                        abandoned.setdefault(group, []).append(outcome[0].conexion_id)
-                elif entered:
-                    entry = outcome[0]
-                    opened.setdefault(group, []).append((entry.conexion_id, entry.alumno.pk))
-                    future.set_result(outcome)
-                else:
-                    future.set_exception(outcome)
-            if abandoned:
-                await database_sync_to_async(students.leave)(*(c for ids in abandoned.values() for c in ids))
-            for group in opened.keys() | abandoned.keys():
-                await outbox().send(group, protocol.presence_changed(opened.get(group, ()), abandoned.get(group, ())))
+    async def handle(self, batch) -> None:
+        arrivals = [arrival for arrival, _ in batch]
+        try:
+            outcomes = await database_sync_to_async(enter_together)(arrivals)
+        except Exception:  # one join's trouble must not be another's: one by one
+            log.warning("A batch of %d joins failed; entering them one by one", len(batch), exc_info=True)
+            outcomes = [await database_sync_to_async(_enter_alone)(arrival) for arrival in arrivals]
+        opened, abandoned = {}, {}  # by teacher group: (connection, student) pairs; connections
+        for (arrival, future), outcome in zip(batch, outcomes):
+            entered = not isinstance(outcome, BaseException)
+            group = arrival.aula.teacher_group_name
+            if future.done():  # its socket went meanwhile: nobody will ``leave`` for it
+                if entered:
+                    abandoned.setdefault(group, []).append(outcome[0].conexion_id)
+                continue
+            if entered:
+                entry = outcome[0]
+                opened.setdefault(group, []).append((entry.conexion_id, entry.alumno.pk))
+            settle(future, outcome)
+        if abandoned:
+            await database_sync_to_async(students.leave)(*(c for ids in abandoned.values() for c in ids))
+        for group in opened.keys() | abandoned.keys():
+            await outbox().send(group, protocol.presence_changed(opened.get(group, ()), abandoned.get(group, ())))
 
 
 def _enter_alone(arrival: students.Arrival):
@@ -103,70 +90,35 @@ def enter_together(arrivals: list[students.Arrival]) -> list:
 joins = per_loop(JoinBatcher)
 
 
-class ClassroomFinder:
-    def __init__(self):
-        self.queue: list[tuple[str, asyncio.Future]] = []
-        self.reader = None
-
+class ClassroomFinder(Batcher):
     async def find(self, code: str) -> Aula | None:
         """The active classroom with this code (``game.students.find_aula``), found together
         with the others asked for meanwhile."""
-        future = asyncio.get_running_loop().create_future()
-        self.queue.append((code, future))
-        if self.reader is None or self.reader.done():
-            self.reader = asyncio.ensure_future(self._read_until_empty())
-        return await future
+        return await self.submit(code)
 
-    async def _read_until_empty(self) -> None:
-        while self.queue:
-            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
-            try:
-                found = await database_sync_to_async(students.find_aulas)([code for code, _ in batch])
-            except Exception as error:  # every socket of the batch hears of it, as it would alone
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-                continue
-            for (_, future), aula in zip(batch, found):
-                if not future.done():
-                    future.set_result(aula)
+    async def handle(self, batch) -> None:
+        found = await database_sync_to_async(students.find_aulas)([code for code, _ in batch])
+        for (_, future), aula in zip(batch, found):
+            settle(future, aula)
 
 
 finder = per_loop(ClassroomFinder)
 
 
-class LeaveBatcher:
-    def __init__(self):
-        self.queue: list[tuple[int, str, asyncio.Future]] = []
-        self.writer = None
-
+class LeaveBatcher(Batcher):
     async def submit(self, aula: Aula, conexion_id: int) -> None:
         """End a student's connection (``game.students.leave``) together with the others that
         close meanwhile; returns once it is ended. Each classroom's teachers hear of a batch once."""
-        future = asyncio.get_running_loop().create_future()
-        self.queue.append((conexion_id, aula.teacher_group_name, future))
-        if self.writer is None or self.writer.done():
-            self.writer = asyncio.ensure_future(self._write_until_empty())
-        await future
+        await super().submit((conexion_id, aula.teacher_group_name))
 
-    async def _write_until_empty(self) -> None:
-        while self.queue:
-            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
-            try:
-                await database_sync_to_async(students.leave)(*(conexion_id for conexion_id, _, _ in batch))
-            except Exception as error:  # every socket of the batch hears of it, as it would alone
-                for _, _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-                continue
-            for _, _, future in batch:
-                if not future.done():
-                    future.set_result(None)
-            closed = {}
-            for conexion_id, group, _ in batch:
-                closed.setdefault(group, []).append(conexion_id)
-            for group, conexion_ids in closed.items():
-                await outbox().send(group, protocol.presence_changed(closed=conexion_ids))
+    async def handle(self, batch) -> None:
+        await database_sync_to_async(students.leave)(*(conexion_id for (conexion_id, _), _ in batch))
+        closed = {}
+        for (conexion_id, group), future in batch:
+            settle(future, None)
+            closed.setdefault(group, []).append(conexion_id)
+        for group, conexion_ids in closed.items():
+            await outbox().send(group, protocol.presence_changed(closed=conexion_ids))
 
 
 leaves = per_loop(LeaveBatcher)
