@@ -125,6 +125,17 @@ def schedstat_s(pid: int) -> float:
     return total / 1e9
 
 
+def reaped_children_s(pid: int) -> float:
+    """CPU seconds of a process's children that have exited (0 when it is gone): a PostgreSQL
+    backend whose connection Django closed (CONN_MAX_AGE) takes its CPU with it otherwise."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[13]) + int(fields[14])) / CLK_TCK
+
+
 def children_of(pid: int) -> list[int]:
     kids = []
     try:
@@ -188,12 +199,12 @@ class ServerProbe:
     def cpu_now(self) -> dict[str, float]:
         """CPU seconds so far of each sampled process, to the nanosecond: the sum of its
         threads' /proc schedstat (Daphne's database thread included), and of its
-        children's when asked (PostgreSQL backends)."""
+        children's when asked (PostgreSQL backends, those that have exited included)."""
         out = {}
         for name, pid, kids in self.procs:
             total = schedstat_s(pid)
             if kids:
-                total += sum(schedstat_s(child) for child in children_of(pid))
+                total += sum(schedstat_s(child) for child in children_of(pid)) + reaped_children_s(pid)
             out[name] = total
         return out
 
