@@ -8,7 +8,7 @@
 # School mode: C classrooms of S students at the same time, each at its own pace:
 #
 #   bash bench/run.sh --classrooms C [--students-per-class S] [--questions Q]
-#                     [--teacher-pause T] [--spread S] [--procs P] [...the options above]
+#                     [--teacher-pause T] [--spread S] [--procs P] [--together] [...the options above]
 #
 # (defaults: S=30, Q=3, T=5 s, answers after 0..5 s, P=2 Daphne processes; with only
 # --students-per-class, C=100). bench/seed.py creates
@@ -66,6 +66,7 @@ CLASSROOMS=
 PER_CLASS=30
 QUESTIONS=3
 TEACHER_PAUSE=5
+TOGETHER=()
 PROCS_SET=0
 SPREAD_SET=0
 SINGLE_SET=
@@ -83,6 +84,7 @@ while [ $# -gt 0 ]; do
         --classrooms) need_int "$1" "${2:-}"; CLASSROOMS=$2; shift 2 ;;
         --students-per-class) need_int "$1" "${2:-}"; PER_CLASS=$2; CLASSROOMS=${CLASSROOMS:-100}; shift 2 ;;
         --questions) need_int "$1" "${2:-}"; QUESTIONS=$2; shift 2 ;;
+        --together) TOGETHER=(--together); shift ;;
         --teacher-pause) [[ "${2:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench: --teacher-pause needs seconds" >&2; exit 2; }
             TEACHER_PAUSE=$2; shift 2 ;;
         --procs) need_int "$1" "${2:-}"; PROCS=$2; PROCS_SET=1; shift 2 ;;
@@ -316,7 +318,7 @@ LOAD_TIMEOUT=$((TIMEOUT - SECONDS - 30))
 if [ -n "$CLASSROOMS" ]; then
     LOAD=bench/school.py
     LOAD_ARGS=(--state "$STATE" --students-per-class "$PER_CLASS" --questions "$QUESTIONS"
-        --teacher-pause "$TEACHER_PAUSE" --concurrency "$CONCURRENCY" --spread "$SPREAD")
+        --teacher-pause "$TEACHER_PAUSE" --concurrency "$CONCURRENCY" --spread "$SPREAD" "${TOGETHER[@]}")
     LOAD_WHAT="$CLASSROOMS classrooms x $PER_CLASS students, $QUESTIONS questions each"
 else
     LOAD=bench/load.py

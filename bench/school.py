@@ -7,7 +7,8 @@ of bench/load.py (one ``Bench`` per classroom); this module runs them side by si
 1. the teachers connect (the classroom owner's session cookie), then all the students
    of all classrooms connect and join, at most --concurrency in flight, interleaved
    across classrooms; every classroom's sockets are spread over the server ports (the
-   teachers too: classroom k's teacher is on port k mod P);
+   teachers too: classroom k's teacher is on port k mod P), or with --together all on
+   port k mod P, as nginx's consistent hash of the URL places them (docs/deploy.md);
 2. each classroom then plays --questions rounds at its own pace, all classrooms at the
    same time: after a random 0..--teacher-pause s the teacher pushes; each student
    answers after a random 0..--spread s; the teacher waits until its ``tally`` counts
@@ -144,7 +145,8 @@ def classroom_benches(args, state: dict) -> list[Bench]:
     benches = []
     for k, room in enumerate(state["classrooms"]):
         ns = argparse.Namespace(**vars(args))
-        ns.ports = ",".join(ports[k % len(ports):] + ports[: k % len(ports)])
+        rotated = ports[k % len(ports):] + ports[: k % len(ports)]
+        ns.ports = rotated[0] if args.together else ",".join(rotated)
         ns.seed = args.seed * 1_000_003 + k
         ns.burst_round = 0  # no all-at-once round: every student answers after 0..spread s
         benches.append(Bench(ns, room))
@@ -361,6 +363,7 @@ def parse_args(argv=None):
     p.add_argument("--questions", type=int, default=3, help="rounds per classroom")
     p.add_argument("--concurrency", type=int, default=200, help="connects + joins in flight")
     p.add_argument("--spread", type=float, default=5.0, help="each student answers after 0..S seconds")
+    p.add_argument("--together", action="store_true", help="every socket of classroom k on port k mod P")
     p.add_argument("--teacher-pause", type=float, default=5.0, help="teacher pauses 0..S s before each push")
     p.add_argument("--bucket", type=float, default=1.0, help="CPU sampling interval for the fit, seconds")
     p.add_argument("--op-timeout", type=float, default=30.0, help="bound of every single wait, seconds")
