@@ -7,6 +7,7 @@ a refused answer never fails another.
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
@@ -30,6 +31,8 @@ class Attempt:
     answer: dict  # the frame's answer fields as sent: {"value": true}, {"option": 3}…
     sure: object = None
     language: str = field(default_factory=translation.get_language)  # the student's, for a refusal
+    # When the server got it: the deadline and the speed points go by it, not by when its batch is written.
+    received: datetime = field(default_factory=timezone.now)
     stored: object = None  # the value as stored, once checked
 
 
@@ -90,20 +93,19 @@ def _store_together(batch: list[Attempt], look_first: bool) -> list[GameError | 
         )
     timed = any(r.limite for r in rondas.values())
     extra = extra_time({a.alumno_id for a in batch}) if timed else {}
-    now = timezone.now()
     outcomes, rows = [], []
     for attempt in batch:
         try:
             with translation.override(attempt.language):
                 known = rondas.get(attempt.round_id) if is_id(attempt.round_id) else None
-                ronda = check(attempt, known, now, extra.get(attempt.alumno_id, 100))
+                ronda = check(attempt, known, attempt.received, extra.get(attempt.alumno_id, 100))
                 if (ronda.pk, attempt.alumno_id) in seen:
                     raise _already_answered(attempt)
         except GameError as error:
             outcomes.append(error)
             continue
         seen.add((ronda.pk, attempt.alumno_id))
-        rows.append(Respuesta(ronda=ronda, alumno_id=attempt.alumno_id, valor=attempt.stored, seguro=attempt.sure, recibida=now))
+        rows.append(Respuesta(ronda=ronda, alumno_id=attempt.alumno_id, valor=attempt.stored, seguro=attempt.sure, recibida=attempt.received))
         outcomes.append(None)
     Respuesta.objects.bulk_create(rows)
     return outcomes

@@ -2,6 +2,7 @@
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -102,3 +103,15 @@ def test_a_close_that_comes_while_a_batch_is_stored_waits_for_it_and_counts_its_
     writer.join(5)
     assert outcomes == [None], "the answer was stored and acknowledged"
     assert counted == 1, "the close waited for the batch, and counts its answer"
+
+
+@pytest.mark.django_db
+def test_an_answer_counts_when_it_was_received_not_when_its_batch_is_written(aula):
+    now = timezone.now()
+    ronda = RondaFactory(aula=aula, abierta=now - timedelta(seconds=20), limite=now - timedelta(milliseconds=20))
+    ana, beto = AlumnoFactory.create_batch(2, aula=aula)
+    in_time = Attempt(aula.pk, ana.pk, ronda.pk, {"value": True}, received=ronda.limite - timedelta(milliseconds=5))
+    late = Attempt(aula.pk, beto.pk, ronda.pk, {"value": True}, received=ronda.limite)
+    outcomes = store([in_time, late])  # written after the deadline, as a batch may be
+    assert [o.code if isinstance(o, GameError) else o for o in outcomes] == [None, "round_closed"]
+    assert Respuesta.objects.get().recibida == in_time.received, "speed points go by when it was received"

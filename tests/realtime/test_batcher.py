@@ -48,3 +48,18 @@ async def test_a_sender_that_has_gone_is_skipped():
     future.cancel()
     settle(future, 1)  # no InvalidStateError
     assert future.cancelled()
+
+
+class Lingering(Doubler):
+    LINGER = 10.0  # far longer than any test waits
+    ENOUGH = 2
+
+
+async def test_a_lone_item_waits_for_company_and_enough_items_go_at_once():
+    doubler = Lingering()
+    first = asyncio.ensure_future(doubler.submit(1))
+    await asyncio.sleep(0.05)
+    assert not first.done(), "one item waits for more"
+    second = asyncio.ensure_future(doubler.submit(2))
+    assert await asyncio.wait_for(asyncio.gather(first, second), 5) == [2, 4], "two are enough: no more waiting"
+    assert doubler.batches == [[1, 2]]
