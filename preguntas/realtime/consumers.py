@@ -106,6 +106,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
             self._roster_sent = 0.0
             self._flush_task = None
             self._deadline_task = None
+            self._split_task = None
             await self._close_overdue()  # before listening: the teacher's `state` comes first
             await self._listen()
             ronda, state = await self._teacher_state()
@@ -118,7 +119,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
             await self.relay.remove(self)
         if self.is_teacher:
             heartbeat().closed()
-            for task in (self._flush_task, self._deadline_task, self._check_task):
+            for task in (self._flush_task, self._deadline_task, self._check_task, self._split_task):
                 if task:
                     task.cancel()
         if self.alumno is not None:
@@ -235,6 +236,7 @@ class AulaConsumer(AsyncWebsocketConsumer):
 
     async def on_split(self, frame):
         await self._broadcast(await self._split(rounds.show_split, frame.get("round")))
+        self.relay.split_sent = asyncio.get_running_loop().time()
         await self._notify_teacher(protocol.round_changed())
 
     @database_sync_to_async
@@ -435,13 +437,29 @@ class AulaConsumer(AsyncWebsocketConsumer):
             await self._send(protocol.tally(tallies.Tally(round_id, running.counts, presence.connected), listed))
             if roster is not None:
                 await self._send(protocol.roster(ronda, roster))
-            if ronda and ronda.reparto_visible and listed and loop.time() - self.relay.split_sent >= SPLIT_INTERVAL:
-                self.relay.split_sent = loop.time()
-                await self._broadcast(protocol.split(ronda, running.counts))
+            if ronda and ronda.reparto_visible and listed:
+                self._schedule_split()
             if not self._pending_answers and not self._roster_dirty:
                 if self._unchecked or self._presence_unchecked:
                     self._schedule_check()
                 return
+
+    def _schedule_split(self):
+        """The class sees its live split at most once per SPLIT_INTERVAL per classroom and process,
+        and the last answers are never left out of it."""
+        if self._split_task is None or self._split_task.done():
+            self._split_task = asyncio.ensure_future(self._send_split())
+
+    async def _send_split(self):
+        loop = asyncio.get_running_loop()
+        wait = self.relay.split_sent + SPLIT_INTERVAL - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        ronda = self._round  # the counts as they are now
+        if ronda is None or not ronda.reparto_visible or ronda.vencida():
+            return
+        self.relay.split_sent = loop.time()
+        await self._broadcast(protocol.split(ronda, self._running.counts))
 
     @database_sync_to_async
     def _read_tally(self, fresh: bool, presence: tallies.Presence | None, online: set[int] | None, with_roster: bool):

@@ -485,6 +485,31 @@ async def test_a_code_that_cannot_be_a_classroom_is_closed_with_4404_before_any_
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4404}
 
 
+async def test_a_split_on_view_never_leaves_out_the_last_answers(aula, alice, pregunta):
+    teacher_socket, _ = await teacher(aula.codigo, alice)
+    ana, _, _ = await student(aula.codigo, "Ana")
+    beto, _, _ = await student(aula.codigo, "Beto")
+    question = await push(teacher_socket, pregunta)
+    for socket in (ana, beto):
+        await receive_type(socket, "question")
+    await send(teacher_socket, {"type": "split", "round": question["round"]})
+    await receive_type(ana, "split")
+
+    async def split_counting(answers: int) -> dict:
+        split = await receive_type(ana, "split")
+        while split["true"] + split["false"] < answers:
+            split = await receive_type(ana, "split")
+        return split
+
+    await send(ana, {"type": "answer", "round": question["round"], "value": True})
+    await split_counting(1)
+    # Within a second of that update: it waits for the next one, but is not left out.
+    await send(beto, {"type": "answer", "round": question["round"], "value": False})
+    assert (await split_counting(2))["false"] == 1
+    for socket in (teacher_socket, ana, beto):
+        await socket.disconnect()
+
+
 async def test_a_split_on_view_stays_current_as_answers_arrive(aula, alice, pregunta):
     teacher_socket, _ = await teacher(aula.codigo, alice)
     ana, _, _ = await student(aula.codigo, "Ana")

@@ -12,7 +12,9 @@ def listeners(group: str) -> int:
     return len(get_channel_layer().groups.get(group, {}))
 
 
-async def test_teacher_events_are_heard_only_where_a_teacher_listens(aula, alice, pregunta):
+async def test_teacher_events_are_heard_only_where_a_teacher_listens(aula, alice, pregunta, settings):
+    # The in-memory layer shows its subscriptions; across processes on Redis, tests/multiprocess.
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     ana, _, _ = await student(aula.codigo, "Ana")
     assert listeners(aula.group_name) == 1
     assert listeners(aula.teacher_group_name) == 0, "no teacher here: every answer stored would be heard for nothing"
