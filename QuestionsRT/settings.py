@@ -248,6 +248,9 @@ AXES_USERNAME_CALLABLE = "usuarios.lockout.username"
 # X-Forwarded-For that nginx sets (docs/deploy.md); a header the client sends is never read.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_DISABLE_ACCESS_LOG = True  # failed attempts only, no log of every successful login
+# Password-reset requests per email address per hour (ten times as many per client address;
+# usuarios/views.py), counted in each process's cache.
+QRT_PASSWORD_RESETS_PER_HOUR = env_int("QRT_PASSWORD_RESETS_PER_HOUR", 3)
 
 if not DEBUG:
     # Production (docs/deploy.md): HTTPS ends at the reverse proxy, which says so in

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from usuarios.views import LoginView
+from usuarios.views import LoginView, PasswordResetView
 
 app_name = "usuarios"
 
@@ -16,16 +16,7 @@ urlpatterns = [
         ),
         name="password_change",
     ),
-    path(
-        "contrasena/olvidada/",
-        auth_views.PasswordResetView.as_view(
-            template_name="usuarios/password_reset_form.html",
-            email_template_name="usuarios/password_reset_email.txt",
-            subject_template_name="usuarios/password_reset_subject.txt",
-            success_url=reverse_lazy("usuarios:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("contrasena/olvidada/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "contrasena/olvidada/enviada/",
         auth_views.PasswordResetDoneView.as_view(template_name="usuarios/password_reset_done.html"),

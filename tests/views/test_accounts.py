@@ -5,12 +5,18 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.factories import TeacherFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_reset_counts():
+    cache.clear()  # password-reset requests are counted in the cache
 
 
 def test_the_login_page_offers_a_reset_and_says_who_creates_accounts(client):
@@ -39,6 +45,25 @@ def test_an_unknown_email_gets_the_same_answer_and_no_mail(client, mailoutbox):
     response = client.post(reverse("usuarios:password_reset"), {"email": "nadie@example.org"})
     assert response.url == reverse("usuarios:password_reset_done")
     assert mailoutbox == []
+
+
+def test_the_form_cannot_flood_a_teachers_mailbox(client, mailoutbox, settings):
+    settings.QRT_PASSWORD_RESETS_PER_HOUR = 3
+    TeacherFactory(username="carmen", email="carmen@example.org")
+    for email in ["carmen@example.org", "CARMEN@example.org ", "carmen@example.org", "carmen@example.org"]:
+        response = client.post(reverse("usuarios:password_reset"), {"email": email})
+        assert response.url == reverse("usuarios:password_reset_done"), "the same answer every time"
+    assert len(mailoutbox) == 3
+
+
+def test_one_client_cannot_ask_for_every_address(client, mailoutbox, settings):
+    settings.QRT_PASSWORD_RESETS_PER_HOUR = 1  # ten per client address
+    TeacherFactory(username="carmen", email="carmen@example.org")
+    for n in range(10):
+        client.post(reverse("usuarios:password_reset"), {"email": f"alguien{n}@example.org"})
+    response = client.post(reverse("usuarios:password_reset"), {"email": "carmen@example.org"})
+    assert response.url == reverse("usuarios:password_reset_done")
+    assert mailoutbox == [], "the client had asked ten times already"
 
 
 def test_a_used_or_wrong_link_says_to_ask_for_another(client):
