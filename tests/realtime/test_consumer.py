@@ -485,13 +485,19 @@ async def test_a_code_that_cannot_be_a_classroom_is_closed_with_4404_before_any_
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4404}
 
 
-async def test_a_split_on_view_never_leaves_out_the_last_answers(aula, alice, pregunta):
+async def two_students_and_a_question(aula, alice, pregunta):
+    """The teacher's socket, Ana's and Beto's, and the question pushed to them."""
     teacher_socket, _ = await teacher(aula.codigo, alice)
     ana, _, _ = await student(aula.codigo, "Ana")
     beto, _, _ = await student(aula.codigo, "Beto")
     question = await push(teacher_socket, pregunta)
     for socket in (ana, beto):
         await receive_type(socket, "question")
+    return teacher_socket, ana, beto, question
+
+
+async def test_a_split_on_view_never_leaves_out_the_last_answers(aula, alice, pregunta):
+    teacher_socket, ana, beto, question = await two_students_and_a_question(aula, alice, pregunta)
     await send(teacher_socket, {"type": "split", "round": question["round"]})
     await receive_type(ana, "split")
 
@@ -511,12 +517,7 @@ async def test_a_split_on_view_never_leaves_out_the_last_answers(aula, alice, pr
 
 
 async def test_a_split_on_view_stays_current_as_answers_arrive(aula, alice, pregunta):
-    teacher_socket, _ = await teacher(aula.codigo, alice)
-    ana, _, _ = await student(aula.codigo, "Ana")
-    beto, _, _ = await student(aula.codigo, "Beto")
-    question = await push(teacher_socket, pregunta)
-    for socket in (ana, beto):
-        await receive_type(socket, "question")
+    teacher_socket, ana, beto, question = await two_students_and_a_question(aula, alice, pregunta)
     await send(ana, {"type": "answer", "round": question["round"], "value": False})
     await receive_type(ana, "answered")
     await send(teacher_socket, {"type": "split", "round": question["round"]})
@@ -529,12 +530,7 @@ async def test_a_split_on_view_stays_current_as_answers_arrive(aula, alice, preg
 
 
 async def test_without_a_split_on_view_students_hear_nothing_of_the_votes(aula, alice, pregunta):
-    teacher_socket, _ = await teacher(aula.codigo, alice)
-    ana, _, _ = await student(aula.codigo, "Ana")
-    beto, _, _ = await student(aula.codigo, "Beto")
-    question = await push(teacher_socket, pregunta)
-    for socket in (ana, beto):
-        await receive_type(socket, "question")
+    teacher_socket, ana, beto, question = await two_students_and_a_question(aula, alice, pregunta)
     await send(beto, {"type": "answer", "round": question["round"], "value": True})
     await receive_type(beto, "answered")
     await receive_type(teacher_socket, "tally")
