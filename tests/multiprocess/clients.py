@@ -198,3 +198,16 @@ def _describe(closed: ConnectionClosed) -> str:
     if closed.rcvd is None:
         return "closed without a close frame (1006)"
     return f"closed with {closed.rcvd.code}"
+
+
+async def panel_projector_and_students(a, b, code: str, teacher, per_process: int) -> tuple[Teacher, Teacher, list[Student]]:
+    """The teacher's panel on process ``a`` and projector on ``b``, and ``per_process`` students
+    joined on each process (labelled by process and number: "A0", "B3")."""
+    cookie = await teacher_cookie(teacher)
+    panel = Teacher(a, code, cookie=cookie, label="panel")
+    projector = Teacher(b, code, cookie=cookie, label="projector")
+    await panel.connect()
+    await projector.connect()
+    students = [Student(server, code, label=f"{server.name}{i}") for server in (a, b) for i in range(per_process)]
+    await asyncio.gather(*(s.join(f"Alumno {s.label}") for s in students))
+    return panel, projector, students

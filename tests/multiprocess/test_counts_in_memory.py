@@ -16,7 +16,7 @@ from preguntas.game import tallies
 from preguntas.models import Ronda
 from preguntas.realtime import protocol
 from tests.factories import MultiFactory, NumberFactory
-from tests.multiprocess.clients import Student, Teacher, collect_tally, teacher_cookie
+from tests.multiprocess.clients import Student, Teacher, collect_tally, panel_projector_and_students
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True)]
 
@@ -65,15 +65,7 @@ async def tallies_equal_the_database(panels: list[Teacher], round_id: int, answe
 @pytest.mark.parametrize("factory", [MultiFactory, NumberFactory], ids=["multi", "number"])
 async def test_counts_kept_in_memory_equal_the_database_across_processes(daphne_process, aula, alice, factory):
     a, b = daphne_process("A"), daphne_process("B")
-    cookie = await teacher_cookie(alice)
-    panel = Teacher(a, aula.codigo, cookie=cookie, label="panel")
-    projector = Teacher(b, aula.codigo, cookie=cookie, label="projector")
-    await panel.connect()
-    await projector.connect()
-    students = [
-        Student(server, aula.codigo, label=f"{server.name}{i}") for server in (a, b) for i in range(STUDENTS_PER_PROCESS)
-    ]
-    await asyncio.gather(*(s.join(f"Alumno {s.label}") for s in students))
+    panel, projector, students = await panel_projector_and_students(a, b, aula.codigo, alice, STUDENTS_PER_PROCESS)
     pregunta = await database_sync_to_async(factory)(propietario=alice)
     values = {s.id: ANSWERS[pregunta.tipo](i) for i, s in enumerate(students)}
 

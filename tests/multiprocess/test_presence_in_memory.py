@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 
 from preguntas.game import tallies
 from preguntas.models import Aula
-from tests.multiprocess.clients import TIMEOUT, Student, Teacher, teacher_cookie
+from tests.multiprocess.clients import TIMEOUT, Teacher, panel_projector_and_students
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True)]
 
@@ -43,15 +43,7 @@ async def every_count_is_the_database(panels: list[Teacher], aula_id: int, expec
 
 async def test_connected_counts_kept_in_memory_equal_the_database_across_processes(daphne_process, aula, alice):
     a, b = daphne_process("A"), daphne_process("B")
-    cookie = await teacher_cookie(alice)
-    panel = Teacher(a, aula.codigo, cookie=cookie, label="panel")
-    projector = Teacher(b, aula.codigo, cookie=cookie, label="projector")
-    await panel.connect()
-    await projector.connect()
-    students = [
-        Student(server, aula.codigo, label=f"{server.name}{i}") for server in (a, b) for i in range(STUDENTS_PER_PROCESS)
-    ]
-    await asyncio.gather(*(s.join(f"Alumno {s.label}") for s in students))
+    panel, projector, students = await panel_projector_and_students(a, b, aula.codigo, alice, STUDENTS_PER_PROCESS)
     await every_count_is_the_database([panel, projector], aula.pk, len(students))
 
     leaving = [s for s in students if s.label[1] in "01"]  # two on each process
